@@ -1,0 +1,74 @@
+# 诚信通 Marketplace. `make run` serves the demo site; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-requirements
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The suite runs on PostgreSQL and Redis (pytest-django creates and drops test_<name>).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+APT_GET := $(shell command -v apt-get 2>/dev/null)
+
+.PHONY: run test lint format worker beat bench mail install messages browser check-deploy clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+install: $(STAMP)
+
+# Translations are compiled by the set-up (msgfmt comes with Debian's gettext).
+messages: install
+	@command -v msgfmt >/dev/null || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq gettext >/dev/null); }
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+
+# Browser tests drive Debian's Chromium (playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); }
+
+run: messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: messages browser
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install
+	$(BIN)/celery -A marketplace worker -l info
+
+beat: install
+	$(BIN)/celery -A marketplace beat -l info --schedule /tmp/marketplace-celerybeat-schedule
+
+mail: install
+	$(BIN)/python manage.py run_mail_receiver
+
+# Benchmarks: not part of `make test`. Each prints its own figures.
+bench: install
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/marketplace_bench} \
+	REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/14} \
+	DJANGO_SETTINGS_MODULE=marketplace.settings.local \
+	bash bench/run_all.sh
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=marketplace.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	ALLOWED_HOSTS=example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

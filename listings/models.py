@@ -1,0 +1,214 @@
+from django.db import models
+from django.db.models import Q
+
+from members.models import Company
+
+
+class Category(models.Model):
+    """Two-level trade category tree (冶金矿产 › 钢管), editable by staff."""
+
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级类目",
+    )
+    name = models.CharField("类目名称", max_length=50)
+    slug = models.SlugField("网址标识", max_length=60, unique=True)
+    position = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "类目"
+        verbose_name_plural = "类目"
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="category_unique_name_in_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
+class ListingQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(status=Listing.Status.LIVE)
+
+    def owned_by(self, company):
+        return self.filter(company=company)
+
+
+class Listing(models.Model):
+    """A supply (供应) or demand (求购) listing, R-L1, with its lifecycle R-L2."""
+
+    class Kind(models.TextChoices):
+        SUPPLY = "supply", "供应"
+        DEMAND = "demand", "求购"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PENDING_REVIEW = "pending_review", "审核中"
+        LIVE = "live", "已上网"
+        REJECTED = "rejected", "未通过"
+        EXPIRED = "expired", "已过期"
+        WITHDRAWN = "withdrawn", "已下架"
+
+    class Validity(models.IntegerChoices):
+        WEEK = 7, "7 天"
+        MONTH = 30, "30 天"
+        QUARTER = 90, "90 天"
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="listings", verbose_name="企业"
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.SUPPLY)
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    title = models.CharField("产品名称", max_length=60)
+    keyword = models.CharField("产品关键字", max_length=30)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="listings", verbose_name="类目"
+    )
+    description = models.TextField("详细说明")
+    brand = models.CharField("品牌", max_length=50, blank=True)
+    model = models.CharField("型号", max_length=50, blank=True)
+    spec = models.CharField("规格", max_length=100, blank=True)
+    unit = models.CharField("计量单位", max_length=10, default="件")
+    min_order = models.PositiveIntegerField("最小起订量", default=1)
+    price = models.DecimalField(
+        "单价（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    price_max = models.DecimalField(
+        "最高价（元）",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="填写则表示价格区间。",
+    )
+    # [{"min_qty": 1, "price": "12.00"}, {"min_qty": 100, "price": "10.00"}]
+    price_tiers = models.JSONField("阶梯价格", default=list, blank=True)
+    fixed_price = models.BooleanField("一口价", default=False)
+    supports_escrow = models.BooleanField("支持支付宝", default=False)
+    province = models.CharField("省份", max_length=20, blank=True)
+    city = models.CharField("城市", max_length=30, blank=True)
+    validity_days = models.PositiveSmallIntegerField(
+        "信息有效期", choices=Validity.choices, default=Validity.MONTH
+    )
+    # R-M3.1: buyer contacts of a demand listing, shown to TrustPass members only.
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    contact_email = models.EmailField("联系邮箱", blank=True)
+
+    rejection_reasons = models.JSONField("未通过原因", default=list, blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    review_deadline = models.DateTimeField("审核截止", null=True, blank=True, db_index=True)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    # Publication time for ranking (R-S2 key 5): set on going live, bumped by a refresh.
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    first_published_at = models.DateTimeField("首次上网时间", null=True, blank=True)
+    refreshed_at = models.DateTimeField("最近重发时间", null=True, blank=True)
+    expires_at = models.DateTimeField("到期时间", null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "供求信息"
+        verbose_name_plural = "供求信息"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["company", "status"]),
+            models.Index(fields=["kind", "status", "-published_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_max__isnull=True)
+                | Q(price__isnull=False, price_max__gte=models.F("price")),
+                name="listing_price_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ListingImage(models.Model):
+    """A stored listing image: RGB JPEG or GIF, 200×200, under 200 KB (R-L5)."""
+
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="images", verbose_name="信息"
+    )
+    image = models.FileField("图片", upload_to="listings/%Y/%m/")
+    width = models.PositiveSmallIntegerField(default=200)
+    height = models.PositiveSmallIntegerField(default=200)
+    format = models.CharField(max_length=10, default="JPEG")
+    bytes = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "信息图片"
+        verbose_name_plural = "信息图片"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}#{self.position}"
+
+
+class ListingCheck(models.Model):
+    """The result of one automatic check (R-L3a–e) for one review run."""
+
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="checks", verbose_name="信息"
+    )
+    code = models.CharField("检查项", max_length=40)
+    passed = models.BooleanField("通过")
+    detail = models.CharField("说明", max_length=300, blank=True)
+    rule = models.CharField("规则", max_length=10, blank=True)
+    run_at = models.DateTimeField("检查时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "自动检查结果"
+        verbose_name_plural = "自动检查结果"
+        ordering = ["listing", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "code"], name="listing_check_once_per_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {'通过' if self.passed else '未通过'}"
+
+
+class TermList(models.Model):
+    term = models.CharField("词语", max_length=50, unique=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_at = models.DateTimeField("添加时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class ProhibitedTerm(TermList):
+    """R-L3b: the staff-maintained prohibited-products list."""
+
+    class Meta(TermList.Meta):
+        verbose_name = "禁售词"
+        verbose_name_plural = "禁售词"
+
+
+class BrandTerm(TermList):
+    """R-L3d: the staff-maintained brand list."""
+
+    class Meta(TermList.Meta):
+        verbose_name = "品牌词"
+        verbose_name_plural = "品牌词"

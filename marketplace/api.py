@@ -1,0 +1,14 @@
+"""The API router: /api/v1/ gathers every app's `api_urls` plus the schema and its docs page."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("members.api_urls")),
+    path("", include("listings.api_urls")),
+    path("", include("credit.api_urls")),
+    path("", include("trade.api_urls")),
+    path("", include("storefront.api_urls")),
+]

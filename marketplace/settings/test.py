@@ -1,0 +1,34 @@
+"""Test settings: PostgreSQL and Redis are required (no SQLite)."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import REDIS_URL, env
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/marketplace")
+}
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Unit tests run tasks in-process; integration tests start a real worker on this Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+TEST_REDIS_URL = REDIS_URL or "redis://127.0.0.1:6379/15"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": TEST_REDIS_URL,
+        "KEY_PREFIX": f"test{os.getpid()}",
+    }
+}
+CELERY_BROKER_URL = TEST_REDIS_URL
+CELERY_RESULT_BACKEND = TEST_REDIS_URL
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "test-artifacts" / "media"))  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost", ".localhost"]
+REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "10000/min", "user": "10000/min"}

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = settings.ADMIN_SITE_HEADER
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "运营管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("marketplace.api")),
+    path("", include("members.urls")),
+    path("", include("listings.urls")),
+    path("", include("credit.urls")),
+    path("", include("trade.urls")),
+    path("", include("storefront.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

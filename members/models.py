@@ -1,0 +1,139 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from .rules import member_id_problem
+
+
+def validate_member_id(value: str) -> None:
+    problem = member_id_problem(value)
+    if problem:
+        raise ValidationError(problem, code="invalid_member_id")
+
+
+class CompanyQuerySet(models.QuerySet):
+    def with_trustpass(self, day):
+        """Annotate `trustpass_now`: a period contains `day` (R-M2)."""
+        return self.annotate(
+            trustpass_now=Exists(
+                TrustPassPeriod.objects.filter(
+                    company=OuterRef("pk"), starts_on__lte=day, ends_on__gt=day
+                )
+            )
+        )
+
+
+class Company(models.Model):
+    """A member (R-M1): a company with one or more user accounts."""
+
+    member_id = models.CharField(
+        "会员ID",
+        max_length=30,
+        unique=True,
+        validators=[validate_member_id],
+        help_text="3–30 个小写字母、数字或连字符，如 hzsteel；也是商铺网址的一部分。",
+    )
+    name = models.CharField("企业名称", max_length=100)
+    contact_name = models.CharField("联系人", max_length=50)
+    phone = models.CharField("联系电话", max_length=30)
+    email = models.EmailField("电子邮箱", blank=True)
+    province = models.CharField("省份", max_length=20, blank=True)
+    city = models.CharField("城市", max_length=30, blank=True)
+    industry = models.CharField("主营行业", max_length=50, blank=True)
+    address = models.CharField("经营地址", max_length=200, blank=True)
+    summary = models.CharField("主营产品/简介", max_length=300, blank=True)
+    # Denormalised by the verification service (R-C2) and the credit service (R-C6/R-C7).
+    verified = models.BooleanField("已通过身份认证", default=False)
+    credit_score = models.IntegerField("信用积分", default=0)
+    created_at = models.DateTimeField("注册时间", auto_now_add=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        ordering = ["member_id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.member_id}）"
+
+
+class User(AbstractUser):
+    company = models.ForeignKey(
+        Company,
+        verbose_name="所属企业",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+
+class TrustPassPeriod(models.Model):
+    """R-M2: a dated TrustPass period [starts_on, ends_on)."""
+
+    class Source(models.TextChoices):
+        ORDER = "order", "在线购买"
+        STAFF = "staff", "线下付款（工作人员开通）"
+        DEMO = "demo", "演示数据"
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="trustpass_periods", verbose_name="企业"
+    )
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期（不含）")
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.STAFF)
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "诚信通会员期"
+        verbose_name_plural = "诚信通会员期"
+        ordering = ["company", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="trustpass_period_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.company.member_id} {self.starts_on}–{self.ends_on}"
+
+
+class Notice(models.Model):
+    """An in-site notice (站内信) to a company: review results, reminders, inquiries."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="notices", verbose_name="企业"
+    )
+    kind = models.CharField("类型", max_length=40)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    # Lets a sender make a notice exactly once (e.g. "reminder:30:<period id>").
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内信"
+        verbose_name_plural = "站内信"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["company", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

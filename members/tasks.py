@@ -1,0 +1,21 @@
+from celery import shared_task
+
+from .models import Company
+from .services import notice_send
+
+
+@shared_task(name="members.notice_deliver", max_retries=3, default_retry_delay=10)
+def notice_deliver(
+    company_id: int,
+    kind: str,
+    title: str,
+    dedupe_key: str | None = None,
+    body: str = "",
+    url: str = "",
+) -> int | None:
+    """Make an in-site notice; with a dedupe key, running twice makes one notice."""
+    company = Company.objects.get(pk=company_id)
+    notice = notice_send(
+        company=company, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
+    )
+    return notice.pk if notice else None
