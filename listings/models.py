@@ -212,3 +212,6 @@ class BrandTerm(TermList):
     class Meta(TermList.Meta):
         verbose_name = "品牌词"
         verbose_name_plural = "品牌词"
+
+
+from .inquiry_models import *  # noqa: E402, F401, F403  (registers the inquiry models)

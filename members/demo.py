@@ -1,0 +1,106 @@
+"""Demo companies for `seed_demo`: about 30 across provinces and industries."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from .models import Company, TrustPassPeriod, User
+
+DEMO_PASSWORD = "Demo-pass-2026"
+STAFF_USERNAME = "admin"
+STAFF_PASSWORD = "Admin-pass-2026"
+
+# member_id, name, province, city, industry, trustpass years (0 = ordinary), verified
+COMPANIES = [
+    ("hzsteel", "杭州华钢管业有限公司", "浙江", "杭州", "冶金矿产", 3, True),
+    ("wxpipe", "无锡新三洲特钢有限公司", "江苏", "无锡", "冶金矿产", 2, True),
+    ("tjgangguan", "天津大无缝钢管销售有限公司", "天津", "天津", "冶金矿产", 1, False),
+    ("wzvalve", "温州永嘉龙湾阀门厂", "浙江", "温州", "机械设备", 4, True),
+    ("shpump", "上海东方泵业制造有限公司", "上海", "上海", "机械设备", 2, True),
+    ("tzpump", "台州大元泵业有限公司", "浙江", "台州", "机械设备", 0, False),
+    ("nbplastic", "宁波镇海塑料原料经营部", "浙江", "宁波", "化工", 1, True),
+    ("yuyaopp", "余姚中国塑料城恒利塑化", "浙江", "余姚", "化工", 0, False),
+    ("qdchem", "青岛海湾精细化工有限公司", "山东", "青岛", "化工", 2, False),
+    ("szelec", "深圳市华强北元器件商行", "广东", "深圳", "电子元器件", 3, True),
+    ("dgpcb", "东莞市联合电路板有限公司", "广东", "东莞", "电子元器件", 1, False),
+    ("xmchip", "厦门芯源微电子有限公司", "福建", "厦门", "电子元器件", 0, False),
+    ("sdfarm", "寿光市绿源蔬菜合作社", "山东", "潍坊", "农业", 1, True),
+    ("hntea", "湖南安化黑茶有限公司", "湖南", "益阳", "农业", 0, False),
+    ("ynfruit", "云南高原果业有限公司", "云南", "昆明", "农业", 2, False),
+    ("gzpack", "广州市华美包装制品有限公司", "广东", "广州", "包装印刷", 1, True),
+    ("wzprint", "苍南县龙港印刷厂", "浙江", "温州", "包装印刷", 0, False),
+    ("ywgift", "义乌市小商品礼品工艺厂", "浙江", "金华", "礼品工艺", 2, True),
+    ("fjcraft", "德化县陶瓷工艺品有限公司", "福建", "泉州", "礼品工艺", 0, False),
+    ("sztextile", "苏州盛泽丝绸纺织有限公司", "江苏", "苏州", "纺织皮革", 3, True),
+    ("kqleather", "海宁皮革城裘皮制品厂", "浙江", "嘉兴", "纺织皮革", 1, False),
+    ("cdmachine", "成都锦江机床工具有限公司", "四川", "成都", "机械设备", 0, False),
+    ("whsteel2", "武汉江城钢材贸易有限公司", "湖北", "武汉", "冶金矿产", 1, False),
+    ("bjtools", "北京京工五金工具有限公司", "北京", "北京", "五金工具", 2, True),
+    ("yklighting", "中山古镇灯饰照明有限公司", "广东", "中山", "照明电器", 1, False),
+    ("cqmotor", "重庆嘉陵摩托配件有限公司", "重庆", "重庆", "汽摩配件", 0, False),
+    ("xaglass", "西安秦川玻璃制品有限公司", "陕西", "西安", "建筑建材", 0, False),
+    ("hfappliance", "合肥美菱小家电有限公司", "安徽", "合肥", "家用电器", 1, True),
+    ("lyfurniture", "临沂板材家具有限公司", "山东", "临沂", "建筑建材", 0, False),
+    ("nnsugar", "南宁糖业贸易有限公司", "广西", "南宁", "农业", 2, False),
+]
+CONTACTS = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周强", "吴敏"]
+
+
+def seed(stdout) -> None:
+    today = timezone.localdate()
+    made = 0
+    for i, (member_id, name, province, city, industry, years, verified) in enumerate(COMPANIES):
+        company, created = Company.objects.get_or_create(
+            member_id=member_id,
+            defaults={
+                "name": name,
+                "province": province,
+                "city": city,
+                "industry": industry,
+                "contact_name": CONTACTS[i % len(CONTACTS)],
+                "phone": f"1{3 + i % 6}{(i * 7919) % 10**9:09d}",
+                "email": f"sales@{member_id}.example.cn",
+                "summary": f"{name}主营{industry}相关产品，诚信经营，欢迎洽谈。",
+                "verified": verified,
+            },
+        )
+        if not created:
+            continue
+        made += 1
+        user = User(username=member_id, email=company.email, company=company)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if years:
+            # Consecutive yearly periods ending some months from now.
+            end = today + timedelta(days=30 + (i * 37) % 300)
+            for y in range(years):
+                ends_on = _years_before(end, y)
+                TrustPassPeriod.objects.create(
+                    company=company,
+                    starts_on=_years_before(end, y + 1),
+                    ends_on=ends_on,
+                    source=TrustPassPeriod.Source.DEMO,
+                    note="演示数据",
+                )
+    stdout.write(
+        f"企业：新建 {made} 家，共 {Company.objects.count()} 家（演示账号密码 {DEMO_PASSWORD}）。"
+    )
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def ensure_staff_account() -> tuple[str, str]:
+    """A superuser for the embedded demo only (seed_demo prints it there)."""
+    user, created = User.objects.get_or_create(
+        username=STAFF_USERNAME,
+        defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.cn"},
+    )
+    if created:
+        user.set_password(STAFF_PASSWORD)
+        user.save()
+    return STAFF_USERNAME, STAFF_PASSWORD
