@@ -1,0 +1,1 @@
+"""Admin of the inquiry models (imported by listings/admin.py)."""
