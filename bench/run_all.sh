@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# Run every benchmark (`make bench`). Each script generates its own data and prints its figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
