@@ -32,3 +32,6 @@ STORAGES = {
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost", ".localhost"]
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "10000/min", "user": "10000/min"}
+# Serve static files from the apps' folders without collectstatic (also for live_server).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
