@@ -34,6 +34,8 @@ class Order(models.Model):
         "状态", max_length=12, choices=Status.choices, default=Status.CREATED, db_index=True
     )
     payment_ref = models.CharField("支付流水号", max_length=64, blank=True)
+    tracking_no = models.CharField("物流单号", max_length=60, blank=True)
+    refund_reason = models.CharField("退款原因", max_length=200, blank=True)
     created_at = models.DateTimeField("下单时间", auto_now_add=True)
     paid_at = models.DateTimeField("付款时间", null=True, blank=True)
     shipped_at = models.DateTimeField("发货时间", null=True, blank=True)
@@ -57,3 +59,87 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"订单 {self.pk}（{self.get_status_display()}）"
+
+    @property
+    def payment_reference(self) -> str:
+        """The `reference` its payments carry (see trade/gateway.py)."""
+        return f"order:{self.pk}"
+
+    def role_of(self, company_id: int | None) -> str | None:
+        """ "buyer", "seller" or None for a company that is not a party."""
+        if company_id is None:
+            return None
+        if company_id == self.buyer_id:
+            return "buyer"
+        if company_id == self.seller_id:
+            return "seller"
+        return None
+
+
+class Payment(models.Model):
+    """One payment through a payment gateway (trade/gateway.py), for any business object.
+
+    `reference` names what is paid for ("order:12", "trustpass:5"); once the gateway's
+    signed callback says the money arrived, the handler registered for the reference's
+    prefix is called. At most one open and one successful payment per reference.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待付款"
+        SUCCEEDED = "succeeded", "已付款"
+        REFUNDED = "refunded", "已退款"
+        CLOSED = "closed", "已关闭"
+
+    number = models.CharField("支付单号", max_length=40, unique=True)
+    reference = models.CharField("业务引用", max_length=64, db_index=True)
+    subject = models.CharField("商品说明", max_length=128)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    payer = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name="付款企业",
+    )
+    gateway = models.CharField("支付渠道", max_length=30)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    pay_url = models.CharField("付款页面", max_length=500, blank=True)
+    return_url = models.CharField("付款后返回", max_length=500, blank=True)
+    provider_trade_no = models.CharField("渠道交易号", max_length=64, blank=True)
+    refund_no = models.CharField("退款单号", max_length=64, blank=True)
+    refund_reason = models.CharField("退款原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    succeeded_at = models.DateTimeField("付款时间", null=True, blank=True)
+    refunded_at = models.DateTimeField("退款时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "支付单"
+        verbose_name_plural = "支付单"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=Q(status="pending"),
+                name="payment_one_open_per_reference",
+            ),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=Q(status="succeeded"),
+                name="payment_one_success_per_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}（{self.reference}，{self.get_status_display()}）"
+
+    @property
+    def reference_prefix(self) -> str:
+        return self.reference.split(":", 1)[0]
+
+    @property
+    def reference_id(self) -> str:
+        return self.reference.split(":", 1)[1] if ":" in self.reference else ""

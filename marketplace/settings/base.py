@@ -241,3 +241,8 @@ LOGGING = {
 
 # Admin header
 ADMIN_SITE_HEADER = "诚信通商务平台 管理后台"
+# R-T1: payment gateways (trade/gateway.py). "test" is the local test gateway; a real
+# provider is added to PAYMENT_GATEWAYS (name → class path) and chosen by PAYMENT_GATEWAY.
+PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="test")
+PAYMENT_GATEWAYS = {"test": "trade.gateway.LocalTestGateway"}
+PAYMENT_TEST_GATEWAY_SECRET = env("PAYMENT_TEST_GATEWAY_SECRET", default="")

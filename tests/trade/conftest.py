@@ -1,0 +1,57 @@
+import pytest
+
+from tests.factories import TrustPassPeriodFactory, UserFactory
+from tests.trade.factories import EscrowListingFactory
+from trade import services
+
+
+@pytest.fixture
+def seller_user(db):
+    user = UserFactory()
+    TrustPassPeriodFactory(company=user.company)
+    return user
+
+
+@pytest.fixture
+def buyer_user(db):
+    user = UserFactory()
+    TrustPassPeriodFactory(company=user.company)
+    return user
+
+
+@pytest.fixture
+def outsider_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def listing(seller_user):
+    return EscrowListingFactory(company=seller_user.company)
+
+
+def drive(order, status: str):
+    """Move a created order to `status` through the services (the only legal way)."""
+    buyer, seller = order.buyer, order.seller
+    if status == "created":
+        return order
+    order, _ = services.order_pay(order_id=order.pk, by=buyer)
+    if status == "paid":
+        return order
+    if status == "refunded":
+        return services.order_refund(order_id=order.pk, by=buyer, reason="不想要了")
+    order = services.order_ship(order_id=order.pk, by=seller, tracking_no="SF1234567890")
+    if status == "shipped":
+        return order
+    assert status == "completed"
+    return services.order_confirm(order_id=order.pk, by=buyer)
+
+
+@pytest.fixture
+def make_order(listing, buyer_user):
+    def make(status: str = "created", quantity: int = 2):
+        order = services.order_create(
+            buyer=buyer_user.company, listing_id=listing.pk, quantity=quantity
+        )
+        return drive(order, status)
+
+    return make

@@ -1,0 +1,127 @@
+"""API of escrow trades (API.md, Trades and reviews). Thin: services do the work.
+
+Reviews (`/orders/{id}/reviews/`) belong to credit/api_urls.py.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.pagination import PageNumberPagination
+
+from . import selectors, services
+from .serializers import (
+    OrderCreateInputSerializer,
+    OrderSerializer,
+    PaymentSerializer,
+    RefundInputSerializer,
+    ShipInputSerializer,
+)
+
+
+def _company(request):
+    return getattr(request.user, "company", None)
+
+
+def _out(request, order, code=status.HTTP_200_OK, **extra) -> Response:
+    data = OrderSerializer(order, context={"company": _company(request)}).data
+    return Response({**data, **extra}, status=code)
+
+
+class OrderListCreateApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("role", str, enum=["buyer", "seller"], required=False),
+            OpenApiParameter(
+                "status",
+                str,
+                enum=["created", "paid", "shipped", "completed", "refunded"],
+                required=False,
+            ),
+        ],
+        responses=OrderSerializer(many=True),
+    )
+    def get(self, request):
+        orders = selectors.order_list_for_company(
+            company=_company(request),
+            role=request.query_params.get("role") or None,
+            status=request.query_params.get("status") or None,
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(orders, request, view=self)
+        data = OrderSerializer(page, many=True, context={"company": _company(request)}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(request=OrderCreateInputSerializer, responses={201: OrderSerializer})
+    def post(self, request):
+        data = OrderCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_create(
+            buyer=_company(request),
+            listing_id=data.validated_data["listing"],
+            quantity=data.validated_data["quantity"],
+        )
+        return _out(request, order, status.HTTP_201_CREATED)
+
+
+class OrderDetailApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=OrderSerializer)
+    def get(self, request, pk: int):
+        return _out(request, selectors.order_get_for_party(order_id=pk, company=_company(request)))
+
+
+class OrderPayApi(APIView):
+    """Buyer. With a gateway that settles at once (the test gateway) → 200, status paid;
+    otherwise → 202 with `payment.pay_url` for the payer, and the order becomes paid when
+    the gateway's signed callback arrives."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: OrderSerializer, 202: OrderSerializer})
+    def post(self, request, pk: int):
+        order, payment = services.order_pay(order_id=pk, by=_company(request))
+        code = status.HTTP_200_OK if order.status == "paid" else status.HTTP_202_ACCEPTED
+        return _out(request, order, code, payment=PaymentSerializer(payment).data)
+
+
+class OrderShipApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=ShipInputSerializer, responses=OrderSerializer)
+    def post(self, request, pk: int):
+        data = ShipInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_ship(
+            order_id=pk,
+            by=_company(request),
+            tracking_no=data.validated_data.get("tracking_no", ""),
+        )
+        return _out(request, order)
+
+
+class OrderConfirmApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses=OrderSerializer)
+    def post(self, request, pk: int):
+        return _out(request, services.order_confirm(order_id=pk, by=_company(request)))
+
+
+class OrderRefundApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=RefundInputSerializer, responses=OrderSerializer)
+    def post(self, request, pk: int):
+        data = RefundInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_refund(
+            order_id=pk, by=_company(request), reason=data.validated_data.get("reason", "")
+        )
+        return _out(request, order)

@@ -1,0 +1,38 @@
+from django import forms
+
+from . import pricing
+
+
+class OrderCreateForm(forms.Form):
+    quantity = forms.IntegerField(
+        label="购买数量",
+        min_value=1,
+        max_value=pricing.MAX_QUANTITY,
+        error_messages={
+            "required": "请填写购买数量。",
+            "invalid": "购买数量请填写整数。",
+            "min_value": "购买数量至少为 1。",
+            "max_value": f"单笔订单购买数量不能超过 {pricing.MAX_QUANTITY}。",
+        },
+    )
+
+
+class ShipForm(forms.Form):
+    tracking_no = forms.CharField(
+        label="物流单号",
+        max_length=60,
+        required=False,
+        help_text="选填；填写后买家可以查询物流。",
+        error_messages={"max_length": "物流单号最多 60 个字符。"},
+    )
+
+
+class RefundForm(forms.Form):
+    reason = forms.CharField(
+        label="退款原因",
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="选填，最多 200 字；对方会在站内信中看到。",
+        error_messages={"max_length": "退款原因最多 200 字，请精简后再提交。"},
+    )

@@ -1,0 +1,86 @@
+from rest_framework import serializers
+
+from . import pricing
+from .models import Order, Payment
+
+
+class OrderCreateInputSerializer(serializers.Serializer):
+    listing = serializers.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": "请填写要购买的信息编号 listing。",
+            "invalid": "listing 应为信息编号（整数）。",
+        },
+    )
+    quantity = serializers.IntegerField(
+        min_value=1,
+        max_value=pricing.MAX_QUANTITY,
+        error_messages={
+            "required": "请填写购买数量 quantity。",
+            "invalid": "购买数量请填写整数。",
+            "min_value": "购买数量至少为 1。",
+            "max_value": f"单笔订单购买数量不能超过 {pricing.MAX_QUANTITY}。",
+        },
+    )
+
+
+class ShipInputSerializer(serializers.Serializer):
+    tracking_no = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        error_messages={"max_length": "物流单号最多 60 个字符。"},
+    )
+
+
+class RefundInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        error_messages={"max_length": "退款原因最多 200 字。"},
+    )
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["number", "status", "amount", "gateway", "pay_url", "succeeded_at", "refunded_at"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    listing = serializers.SerializerMethodField()
+    buyer = serializers.CharField(source="buyer.member_id")
+    seller = serializers.CharField(source="seller.member_id")
+    status_display = serializers.CharField(source="get_status_display")
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "status",
+            "status_display",
+            "listing",
+            "buyer",
+            "seller",
+            "quantity",
+            "unit_price",
+            "total",
+            "tracking_no",
+            "refund_reason",
+            "created_at",
+            "paid_at",
+            "shipped_at",
+            "completed_at",
+            "refunded_at",
+            "actions",
+        ]
+
+    def get_listing(self, order) -> dict:
+        return {"id": order.listing_id, "title": order.listing.title, "unit": order.listing.unit}
+
+    def get_actions(self, order) -> list[str]:
+        from .selectors import order_actions_for
+
+        return order_actions_for(order, self.context.get("company"))
