@@ -1,0 +1,350 @@
+"""JSON API of the credit archive (API.md: Trades and reviews, Certificates, Credit archive).
+
+Thin: each view validates input with a serializer and calls a service or a selector.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.exceptions import DomainError
+from members.models import Company
+
+from . import selectors, services
+from .models import Certificate, CreditReference, Rating, Review, ScoreHistory
+
+# --- serializers -----------------------------------------------------------------------------
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(
+        choices=Rating.choices,
+        error_messages={
+            "invalid_choice": "评价只能是 positive（好评）、neutral（中评）或 negative（差评）。"
+        },
+    )
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    order = serializers.IntegerField(source="order_id")
+    reviewer = serializers.CharField(source="reviewer.member_id")
+    reviewee = serializers.CharField(source="reviewee.member_id")
+    rating_display = serializers.CharField(source="get_rating_display")
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "order",
+            "reviewer",
+            "reviewee",
+            "rating",
+            "rating_display",
+            "comment",
+            "created_at",
+        ]
+
+
+class CertificateInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=Certificate.Kind.choices,
+        error_messages={"invalid_choice": "证书类型只能是 tax、licence、product 或 other。"},
+    )
+    title = serializers.CharField(max_length=100)
+    image = serializers.FileField()
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+    status_display = serializers.CharField(source="get_status_display")
+    image = serializers.SerializerMethodField()
+    thumbnail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "title",
+            "status",
+            "status_display",
+            "reject_reason",
+            "image",
+            "thumbnail",
+            "created_at",
+            "decided_at",
+        ]
+
+    def get_image(self, obj) -> str | None:
+        return obj.image.url if obj.image else None
+
+    def get_thumbnail(self, obj) -> str | None:
+        return obj.thumbnail.url if obj.thumbnail else None
+
+
+class PublicCertificateSerializer(CertificateSerializer):
+    class Meta(CertificateSerializer.Meta):
+        fields = ["id", "kind", "kind_display", "title", "image", "thumbnail", "decided_at"]
+
+
+class ReferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CreditReference
+        fields = ["id", "name", "firm", "relation", "contact", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    at = serializers.DateTimeField(source="created_at")
+    old = serializers.IntegerField(source="old_score")
+    new = serializers.IntegerField(source="new_score")
+
+    class Meta:
+        model = ScoreHistory
+        fields = ["at", "old", "new", "cause", "breakdown"]
+
+
+class RejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _own_company(request) -> Company:
+    company = getattr(request.user, "company", None)
+    if company is None:
+        raise DomainError("您的账号尚未关联企业，请联系客服。", code="no_company", status_code=403)
+    return company
+
+
+class CanVerifyCertificates(permissions.BasePermission):
+    """Staff with the `credit.verify_certificate` permission (API.md: staff endpoints)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and user.is_staff
+            and user.has_perm("credit.verify_certificate")
+        )
+
+
+# --- reviews -------------------------------------------------------------------------------------
+
+
+class OrderReviewsApi(APIView):
+    """POST a review of the other party of an escrow trade (R-C4); GET the trade's reviews
+    (parties only)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewSerializer})
+    def post(self, request, order_id: int):
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_record(
+            order_id=order_id,
+            reviewer=getattr(request.user, "company", None),
+            rating=data.validated_data["rating"],
+            comment=data.validated_data["comment"],
+            author=request.user,
+        )
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ReviewSerializer(many=True))
+    def get(self, request, order_id: int):
+        company = getattr(request.user, "company", None)
+        from trade.models import Order
+
+        order = Order.objects.filter(pk=order_id).first()
+        if order is None or company is None or company.pk not in (order.buyer_id, order.seller_id):
+            from .exceptions import NotAParty
+
+            raise NotAParty()
+        reviews = Review.objects.filter(order=order).select_related("reviewer", "reviewee")
+        return Response(ReviewSerializer(reviews, many=True).data)
+
+
+# --- certificates ---------------------------------------------------------------------------------
+
+
+class CertificatesApi(APIView):
+    """POST a certificate (multipart, image ≤ 1 MB, R-C5); GET the caller's own."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request={"multipart/form-data": CertificateInputSerializer},
+        responses={201: CertificateSerializer},
+    )
+    def post(self, request):
+        company = _own_company(request)
+        data = CertificateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        certificate = services.certificate_upload(
+            company=company, kind=d["kind"], title=d["title"], image=d["image"], by=request.user
+        )
+        return Response(CertificateSerializer(certificate).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=CertificateSerializer(many=True))
+    def get(self, request):
+        company = _own_company(request)
+        qs = selectors.certificates_own(company)
+        paginator = self._paginator()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(CertificateSerializer(page, many=True).data)
+
+    def _paginator(self):
+        from marketplace.pagination import PageNumberPagination
+
+        return PageNumberPagination()
+
+
+class CertificateDetailApi(APIView):
+    """DELETE one of the caller's certificates (another member's is a 404)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def delete(self, request, certificate_id: int):
+        services.certificate_delete(company=_own_company(request), certificate_id=certificate_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StaffCertificateListApi(ListAPIView):
+    permission_classes = [CanVerifyCertificates]
+    serializer_class = CertificateSerializer
+
+    def get_queryset(self):
+        qs = Certificate.objects.select_related("company").order_by("created_at", "id")
+        wanted = self.request.query_params.get("status")
+        if wanted in Certificate.Status.values:
+            qs = qs.filter(status=wanted)
+        return qs
+
+
+class StaffCertificateApproveApi(APIView):
+    permission_classes = [CanVerifyCertificates]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request, certificate_id: int):
+        certificate = services.certificate_verify(certificate_id=certificate_id, by=request.user)
+        return Response({"id": certificate.pk, "status": certificate.status})
+
+
+class StaffCertificateRejectApi(APIView):
+    permission_classes = [CanVerifyCertificates]
+
+    @extend_schema(request=RejectInputSerializer, responses={200: dict})
+    def post(self, request, certificate_id: int):
+        certificate = services.certificate_reject(
+            certificate_id=certificate_id,
+            reason=str(request.data.get("reason", "")),
+            by=request.user,
+        )
+        return Response(
+            {
+                "id": certificate.pk,
+                "status": certificate.status,
+                "reason": certificate.reject_reason,
+            }
+        )
+
+
+# --- references -------------------------------------------------------------------------------------
+
+
+class ReferencesApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=ReferenceSerializer(many=True))
+    def get(self, request):
+        refs = selectors.references_of(_own_company(request))
+        return Response(ReferenceSerializer(refs, many=True).data)
+
+    @extend_schema(request=ReferenceSerializer, responses={201: ReferenceSerializer})
+    def post(self, request):
+        company = _own_company(request)
+        ref = services.reference_add(
+            company=company,
+            name=str(request.data.get("name", "")),
+            firm=str(request.data.get("firm", "")),
+            relation=str(request.data.get("relation", "")),
+            contact=str(request.data.get("contact", "")),
+        )
+        return Response(ReferenceSerializer(ref).data, status=status.HTTP_201_CREATED)
+
+
+class ReferenceDetailApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def delete(self, request, reference_id: int):
+        services.reference_remove(company=_own_company(request), reference_id=reference_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- the public archive --------------------------------------------------------------------------------
+
+HISTORY_LIMIT = 50
+
+
+def archive_payload(archive: selectors.CreditArchive, *, request=None) -> dict:
+    company = archive.company
+    history = selectors.score_history(company)[:HISTORY_LIMIT]
+    activity = dict(archive.activity)
+    activity["member_since"] = serializers.DateTimeField().to_representation(
+        activity["member_since"]
+    )
+    return {
+        "member_id": company.member_id,
+        "name": company.name,
+        "is_trustpass": archive.public,
+        "verified": company.verified,
+        "score": archive.score,
+        "breakdown": archive.breakdown.as_dict(),
+        "archive_days": archive.archive_days,
+        "archive_years": archive.archive_years,
+        "reviews": archive.review_counts,
+        "certificates": PublicCertificateSerializer(archive.certificates, many=True).data,
+        "references": ReferenceSerializer(archive.references, many=True).data,
+        "activity": activity,
+        "history": HistorySerializer(history, many=True).data,
+    }
+
+
+class CreditArchiveApi(APIView):
+    """R-C1: the public credit archive. The score and its parts are public for every company;
+    certificates and references are part of a TrustPass company's archive (R-M3.2)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, member_id: str):
+        company = get_object_or_404(Company, member_id=member_id)
+        return Response(archive_payload(selectors.credit_archive(company), request=request))
+
+
+class CompanyReviewsApi(ListAPIView):
+    """The reviews a company received, newest first, paginated; `?rating=` filters."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = ReviewSerializer
+
+    def get_queryset(self):
+        company = get_object_or_404(Company, member_id=self.kwargs["member_id"])
+        qs = selectors.reviews_received(company).select_related("reviewee")
+        rating = self.request.query_params.get("rating")
+        if rating in Rating.values:
+            qs = qs.filter(rating=rating)
+        return qs
