@@ -175,6 +175,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Each app adds its entries (listing expiry, membership reminders, nightly credit),
     # e.g. "name": {"task": "app.task", "schedule": crontab(minute=0, hour=3)}.
     "celery-ping": {"task": "marketplace.ping", "schedule": crontab(minute="*/30")},
+    # R-C7: every company's score nightly (archive years grow with time alone), set-based;
+    # and every minute, recomputations whose message was lost or whose worker died.
+    "credit-recalculate-all": {
+        "task": "credit.recalculate_all",
+        "schedule": crontab(minute=30, hour=2),
+    },
+    "credit-recalculate-pending": {
+        "task": "credit.recalculate_pending",
+        "schedule": crontab(minute="*"),
+        "kwargs": {"older_than_seconds": 60},
+    },
 }
 
 # --- API ------------------------------------------------------------------------------
