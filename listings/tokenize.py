@@ -1,0 +1,343 @@
+"""Chinese-aware tokenisation for search (R-S1): character bigrams, no dictionary.
+
+Pure functions of plain strings; the same code builds the PostgreSQL `tsvector` documents
+(`listings.search_index`) and the queries (`listings.search`), and evaluates a query against
+a document in Python for the embedded SQLite default, so both give the same results.
+
+Text is normalised with NFKC (full-width `３０４` and `ＳＵＳ` become `304`, `SUS`) and
+case-folded. It is then cut into *segments* at every character that is neither a Han /
+kana / hangul character nor a letter or digit, and each segment into *units*: one unit per
+CJK character, and one per run of letters or of digits (`sus304` gives `sus`, `304`).
+
+Document tokens, one per unit, at consecutive positions:
+- a CJK character followed by another CJK character of its segment: the bigram (`不锈`);
+- any other CJK character (end of segment, or a letter/digit follows): the character;
+- a letter or digit run: the run.
+So the token at position *p* always starts with unit *p*. Each field starts at its own
+position, with a gap of FIELD_GAP positions, so no phrase matches across two fields.
+
+Two documents per listing: the *title* (tokens with positions) and the *whole* search
+document (title, keyword, attributes, category names, description: the set of tokens, no
+positions). A bigram never spans two fields or a separator, so nothing matches across them.
+
+Query: split into *terms* at the same separators (spaces, punctuation), each term into the
+same tokens; the last letter/digit unit of a term, and a lone CJK character, match as a
+prefix (`阀` finds `阀门` and `球阀`, `Q23` finds `Q235B`). A listing matches when every token
+of the query is in its document (`锈钢管` → `锈钢 & 钢管`, `304不锈钢` → `304 & 不锈 & 锈钢`
+both find `不锈钢304无缝钢管`): this finds every listing that contains the query as typed,
+and a few more that contain all its parts. The whole query as one phrase (`锈钢 <-> 钢管`)
+against the title gives match level 3 (R-S2).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+# PostgreSQL limits of a tsvector: positions 1..16383 and 256 positions per lexeme. We
+# enforce them here (drop, not clamp) so that the Python evaluation sees the same document.
+MAX_POSITION = 16383
+MAX_POSITIONS_PER_LEXEME = 256
+FIELD_GAP = 10
+MAX_UNIT_LENGTH = 40  # a letter/digit run longer than this is cut (lexemes must stay short)
+MAX_QUERY_CHARS = 100  # the header box's maxlength; longer queries are cut
+MAX_QUERY_TERMS = 8
+
+_CJK = (
+    "\u3040-\u30ff"  # hiragana, katakana
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uac00-\ud7af"  # hangul syllables
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\U00020000-\U0003134f"  # extensions B–G
+)
+_CJK_RE = re.compile(f"[{_CJK}]")
+# A unit: one CJK character, a run of letters, or a run of digits. Anything else separates.
+_UNIT_RE = re.compile(f"([{_CJK}])|([^\\W\\d_{_CJK}]+)|(\\d+)")
+_SEGMENT_RE = re.compile(f"(?:[{_CJK}]|[^\\W_])+")
+
+
+def normalise(text: str) -> str:
+    """NFKC + case folding: full-width letters and digits become ASCII, `SUS` becomes `sus`."""
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    cjk: bool
+
+
+def _segments(text: str) -> list[list[Unit]]:
+    """Normalised text → segments → units."""
+    out = []
+    for seg in _SEGMENT_RE.findall(normalise(text)):
+        units = []
+        for m in _UNIT_RE.finditer(seg):
+            if m.group(1):
+                units.append(Unit(m.group(1), True))
+            else:
+                units.append(Unit(m.group(0)[:MAX_UNIT_LENGTH], False))
+        if units:
+            out.append(units)
+    return out
+
+
+# --- documents ------------------------------------------------------------------------
+
+
+def segment_tokens(units: Sequence[Unit]) -> list[str]:
+    """One token per unit of one segment (see the module docstring)."""
+    tokens = []
+    last = len(units) - 1
+    for i, u in enumerate(units):
+        if u.cjk and i < last and units[i + 1].cjk:
+            tokens.append(u.text + units[i + 1].text)
+        else:
+            tokens.append(u.text)
+    return tokens
+
+
+Document = dict[str, list[int]]
+
+
+def document_lexemes(fields: Iterable[str | None]) -> set[str]:
+    """Every token of the given fields (the whole search document, without positions)."""
+    out: set[str] = set()
+    for text in fields:
+        if text:
+            for units in _segments(text):
+                out.update(segment_tokens(units))
+    return out
+
+
+def lexemes_to_tsvector(lexemes: Iterable[str]) -> str:
+    """The `tsvector` literal of a position-less document: `'不锈' '钢管' …`."""
+    return " ".join(_quote(lex) for lex in sorted(lexemes))
+
+
+def build_document(fields: Iterable[str | None]) -> Document:
+    """Lexeme → sorted positions for the given fields, in order, each after a gap."""
+    doc: dict[str, list[int]] = {}
+    pos = 1
+    for text in fields:
+        if not text:
+            continue
+        for units in _segments(text):
+            for tok in segment_tokens(units):
+                if pos > MAX_POSITION:
+                    break
+                plist = doc.setdefault(tok, [])
+                if len(plist) < MAX_POSITIONS_PER_LEXEME:
+                    plist.append(pos)
+                pos += 1
+        pos += FIELD_GAP
+    return doc
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def document_to_tsvector(doc: Document) -> str:
+    """The `tsvector` literal of a document: `'不锈':3 '钢管':5,40 …` (cast with ::tsvector)."""
+    return " ".join(f"{_quote(lex)}:{','.join(map(str, pos))}" for lex, pos in doc.items())
+
+
+# --- queries --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    offset: int  # unit offset from the start of the phrase
+    lexeme: str
+    prefix: bool
+
+
+@dataclass
+class Term:
+    """One whitespace/punctuation-separated part of a query, as a phrase of tokens."""
+
+    text: str  # normalised, separators removed
+    units: list[Unit]
+    tokens: list[Token] = field(default_factory=list)
+
+
+def _term_tokens(units: Sequence[Unit], start: int = 0) -> list[Token]:
+    tokens = []
+    k = len(units)
+    for j, u in enumerate(units):
+        nxt = units[j + 1] if j + 1 < k else None
+        if u.cjk:
+            if nxt is not None and nxt.cjk:
+                tokens.append(Token(start + j, u.text + nxt.text, False))
+            elif nxt is not None:
+                # a letter or digit follows: the document has the character alone here
+                tokens.append(Token(start + j, u.text, False))
+            elif j == 0 or not units[j - 1].cjk:
+                # a lone character (or one after letters/digits): any token starting with it
+                tokens.append(Token(start + j, u.text, True))
+            # else: the bigram at j-1 already fixes this character
+        else:
+            tokens.append(Token(start + j, u.text, nxt is None))
+    return tokens
+
+
+@dataclass
+class Query:
+    raw: str
+    terms: list[Term]
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+    @property
+    def all_tokens(self) -> list[Token]:
+        """Every token of every term, once (each must be in the document)."""
+        seen: dict[tuple[str, bool], Token] = {}
+        for term in self.terms:
+            for tok in term.tokens:
+                seen.setdefault((tok.lexeme, tok.prefix), tok)
+        return list(seen.values())
+
+    @property
+    def whole_tokens(self) -> list[Token]:
+        """The whole query as one phrase (terms adjacent, in order): match level 3."""
+        tokens: list[Token] = []
+        start = 0
+        for term in self.terms:
+            tokens.extend(_term_tokens(term.units, start))
+            start += len(term.units)
+        return tokens
+
+
+def parse_query(raw: str | None) -> Query:
+    """Cut a buyer's query into terms; harmless on any input (length capped)."""
+    raw = (raw or "")[: MAX_QUERY_CHARS * 4]
+    terms: list[Term] = []
+    seen = set()
+    budget = MAX_QUERY_CHARS
+    for units in _segments(raw):
+        text = "".join(u.text for u in units)
+        if budget <= 0 or len(terms) >= MAX_QUERY_TERMS:
+            break
+        if len(text) > budget:
+            # cut to the character budget, keeping whole units
+            kept, n = [], 0
+            for u in units:
+                if n + len(u.text) > budget:
+                    break
+                kept.append(u)
+                n += len(u.text)
+            units, text = kept, "".join(u.text for u in kept)
+            if not units:
+                break
+        budget -= len(text)
+        if text in seen:
+            continue
+        seen.add(text)
+        terms.append(Term(text=text, units=units, tokens=_term_tokens(units)))
+    return Query(raw=raw, terms=terms)
+
+
+def phrase_to_tsquery(tokens: Sequence[Token]) -> str:
+    """`'不锈' <-> '锈钢' <2> '304':*`: each token at its exact distance from the previous."""
+    parts = []
+    prev = None
+    for tok in tokens:
+        lit = _quote(tok.lexeme) + (":*" if tok.prefix else "")
+        if prev is None:
+            parts.append(lit)
+        else:
+            parts.append(f"<{tok.offset - prev}> {lit}")
+        prev = tok.offset
+    return " ".join(parts).replace("<1>", "<->")
+
+
+def tokens_to_tsquery(tokens: Sequence[Token]) -> str:
+    """Every token must be present: `'锈钢' & '钢管' & '阀':*`."""
+    return " & ".join(_quote(t.lexeme) + (":*" if t.prefix else "") for t in tokens)
+
+
+# --- evaluation in Python (the SQLite path; same semantics as PostgreSQL's @@) -------------
+
+
+def _positions(doc: Document, tok: Token) -> set[int]:
+    if not tok.prefix:
+        return set(doc.get(tok.lexeme, ()))
+    out: set[int] = set()
+    for lex, pos in doc.items():
+        if lex.startswith(tok.lexeme):
+            out.update(pos)
+    return out
+
+
+def phrase_matches(doc: Document, tokens: Sequence[Token]) -> bool:
+    if not tokens:
+        return False
+    first = tokens[0]
+    candidates = {p - first.offset for p in _positions(doc, first)}
+    for tok in tokens[1:]:
+        if not candidates:
+            return False
+        pos = _positions(doc, tok)
+        candidates = {c for c in candidates if c + tok.offset in pos}
+    return bool(candidates)
+
+
+def tokens_match(lexemes: Iterable[str], tokens: Sequence[Token]) -> bool:
+    """Python twin of `tsvector @@ 'a' & 'b':*`."""
+    if not tokens:
+        return False
+    lexemes = lexemes if isinstance(lexemes, (set, frozenset, dict)) else set(lexemes)
+    for tok in tokens:
+        if tok.prefix:
+            if tok.lexeme in lexemes:
+                continue
+            if not any(lex.startswith(tok.lexeme) for lex in lexemes):
+                return False
+        elif tok.lexeme not in lexemes:
+            return False
+    return True
+
+
+# --- highlighting -----------------------------------------------------------------------
+
+
+def highlight_spans(text: str, query: Query) -> list[tuple[str, bool]]:
+    """Cut `text` into (piece, matched) parts, marking where a query term occurs.
+
+    Compares normalised characters (ignoring separators inside the title, as matching does),
+    so `ＳＵＳ３０４` is marked for the query `sus304`.
+    """
+    if not text or query.empty:
+        return [(text, False)] if text else []
+    norm_chars: list[str] = []
+    index: list[int] = []  # normalised char → original char index
+    for i, ch in enumerate(text):
+        for n in normalise(ch):
+            if _SEGMENT_RE.fullmatch(n):
+                norm_chars.append(n)
+                index.append(i)
+    norm = "".join(norm_chars)
+    marked = [False] * len(text)
+    for term in query.terms:
+        start = norm.find(term.text)
+        while start != -1:
+            for j in range(start, start + len(term.text)):
+                marked[index[j]] = True
+            start = norm.find(term.text, start + 1)
+    parts: list[tuple[str, bool]] = []
+    for i, ch in enumerate(text):
+        if parts and parts[-1][1] == marked[i]:
+            parts[-1] = (parts[-1][0] + ch, marked[i])
+        else:
+            parts.append((ch, marked[i]))
+    return parts
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text or ""))
