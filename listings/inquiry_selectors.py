@@ -7,7 +7,6 @@ company, and another company's thread is a 404.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
@@ -88,57 +87,32 @@ def inbox_unread_count(company: Company | int | None) -> int:
 # --- response statistics (R-I1, shown on the storefront and the credit archive) ----------
 
 
-@dataclass(frozen=True)
-class ResponseStats:
-    received: int
-    answered: int
-    response_rate: float | None  # 0..1, None when nothing was received
-    median_first_response: timedelta | None
-
-    @property
-    def response_rate_percent(self) -> int | None:
-        return None if self.response_rate is None else round(self.response_rate * 100)
-
-    @property
-    def median_first_response_hours(self) -> float | None:
-        if self.median_first_response is None:
-            return None
-        return round(self.median_first_response.total_seconds() / 3600, 1)
-
-    @property
-    def median_first_response_text(self) -> str:
-        """In Chinese: "约 35 分钟", "约 5.5 小时", "约 2 天"."""
-        d = self.median_first_response
-        if d is None:
-            return "—"
-        minutes = d.total_seconds() / 60
-        if minutes < 60:
-            return f"约 {max(1, round(minutes))} 分钟"
-        hours = minutes / 60
-        if hours < 48:
-            return f"约 {round(hours, 1):g} 小时"
-        return f"约 {round(hours / 24, 1):g} 天"
-
-    def as_dict(self) -> dict:
-        return {
-            "received": self.received,
-            "answered": self.answered,
-            "response_rate": self.response_rate,
-            "median_first_response_seconds": (
-                None
-                if self.median_first_response is None
-                else int(self.median_first_response.total_seconds())
-            ),
-        }
+def _duration_text(d: timedelta | None) -> str:
+    """In Chinese: "约 35 分钟", "约 5.5 小时", "约 2 天"; "—" when there is none."""
+    if d is None:
+        return "—"
+    minutes = d.total_seconds() / 60
+    if minutes < 60:
+        return f"约 {max(1, round(minutes))} 分钟"
+    hours = minutes / 60
+    if hours < 48:
+        return f"约 {round(hours, 1):g} 小时"
+    return f"约 {round(hours / 24, 1):g} 天"
 
 
 def company_response_stats(
     company: Company, *, now: datetime | None = None, days: int = RESPONSE_WINDOW_DAYS
-) -> ResponseStats:
+) -> dict:
     """R-I1: of the inquiry threads the company received in the last `days` days, the share
     it answered (response rate) and the median time from the inquiry to its first answer
     (over the answered ones). Quotations it received on its buy leads do not count: they
-    are offers to it, not questions it owes an answer to."""
+    are offers to it, not questions it owes an answer to.
+
+    Returns a dict: `received`, `answered`, `response_rate` (0..1, None without inquiries),
+    `response_rate_percent`, `median_first_response` (timedelta or None),
+    `median_first_response_seconds`, `median_first_response_hours`,
+    `median_first_response_text` (Chinese), `days`.
+    """
     now = now or timezone.now()
     rows = list(
         Inquiry.objects.filter(
@@ -151,12 +125,21 @@ def company_response_stats(
     received = len(rows)
     delays = [(first - opened) for opened, first in rows if first is not None and first <= now]
     answered = len(delays)
-    return ResponseStats(
-        received=received,
-        answered=answered,
-        response_rate=(answered / received) if received else None,
-        median_first_response=statistics.median(delays) if delays else None,
-    )
+    rate = (answered / received) if received else None
+    median = statistics.median(delays) if delays else None
+    return {
+        "received": received,
+        "answered": answered,
+        "response_rate": rate,
+        "response_rate_percent": None if rate is None else round(rate * 100),
+        "median_first_response": median,
+        "median_first_response_seconds": None if median is None else int(median.total_seconds()),
+        "median_first_response_hours": (
+            None if median is None else round(median.total_seconds() / 3600, 1)
+        ),
+        "median_first_response_text": _duration_text(median),
+        "days": days,
+    }
 
 
 # --- listing statistics (R-L5) ------------------------------------------------------------
