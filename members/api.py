@@ -6,13 +6,26 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from marketplace.exceptions import DomainError, Forbidden, NotFound
+from marketplace.pagination import PageNumberPagination
+
 from . import selectors, services
-from .exceptions import InvalidCredentials, LoginLocked
+from .exceptions import InvalidCredentials, InvalidRegistrationNumber, LoginLocked
+from .models import Company, TrustPassPeriod, VerificationApplication
 from .serializers import (
+    MembershipGrantInputSerializer,
+    MembershipOrderInputSerializer,
+    MembershipOrderSerializer,
+    MembershipStateSerializer,
     MeSerializer,
+    PeriodSerializer,
     PublicCompanySerializer,
+    ReasonInputSerializer,
     RegisterInputSerializer,
     TokenInputSerializer,
+    VerificationAgencySerializer,
+    VerificationInputSerializer,
+    VerificationSerializer,
 )
 
 
@@ -86,3 +99,214 @@ class CompanyDetailApi(APIView):
     def get(self, request, member_id: str):
         company = selectors.company_get_public(member_id=member_id)
         return Response(PublicCompanySerializer(company).data)
+
+
+# --- Staff permissions ----------------------------------------------------------------------
+
+
+class StaffWithPermission(permissions.BasePermission):
+    """Staff endpoints (API.md): `is_staff` plus the view's Django permission. Anonymous
+    callers get 401 (not signed in), members 403."""
+
+    message = "此操作仅限具有相应权限的工作人员。"
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return bool(user.is_staff and user.has_perm(view.staff_permission))
+
+
+def _own_company(request):
+    company = getattr(request.user, "company", None)
+    if company is None:
+        raise Forbidden("您的账号尚未关联企业，请联系客服。")
+    return company
+
+
+# --- Membership (R-M2) ----------------------------------------------------------------------
+
+
+class StaffMembershipGrantApi(APIView):
+    """POST /api/v1/staff/memberships/: staff grant a period (offline payment)."""
+
+    permission_classes = [StaffWithPermission]
+    staff_permission = "members.add_trustpassperiod"
+
+    @extend_schema(request=MembershipGrantInputSerializer, responses={201: PeriodSerializer})
+    def post(self, request):
+        data = MembershipGrantInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        company = Company.objects.filter(member_id=d["member_id"]).first()
+        if company is None:
+            msg = f"会员ID“{d['member_id']}”不存在，请核对后重试。"
+            raise DomainError(msg, code="invalid", rule="R-M2", fields={"member_id": [msg]})
+        period = services.membership_grant(
+            company=company,
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            source=TrustPassPeriod.Source.STAFF,
+            note=d.get("note") or "线下付款（API）",
+            by=request.user,
+        )
+        return Response(PeriodSerializer(period).data, status=status.HTTP_201_CREATED)
+
+
+class MyMembershipApi(APIView):
+    """GET /api/v1/memberships/: the caller's TrustPass state and periods."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=MembershipStateSerializer)
+    def get(self, request):
+        state = selectors.company_membership_state(_own_company(request))
+        return Response(MembershipStateSerializer(state).data)
+
+
+class MembershipOrderListCreateApi(APIView):
+    """POST /api/v1/memberships/orders/ `{years}`: buy or renew (R-M2) → 201 with `pay_url`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=MembershipOrderSerializer(many=True))
+    def get(self, request):
+        qs = selectors.company_membership_orders(_own_company(request))
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(MembershipOrderSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=MembershipOrderInputSerializer, responses={201: MembershipOrderSerializer}
+    )
+    def post(self, request):
+        data = MembershipOrderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order, payment = services.trustpass_purchase_start(
+            company=_own_company(request), years=data.validated_data["years"], by=request.user
+        )
+        body = MembershipOrderSerializer(order, context={"pay_url": payment.pay_url}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MembershipOrderPayApi(APIView):
+    """POST /api/v1/memberships/orders/{id}/pay/: pay at once on the test gateway."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses=MembershipOrderSerializer)
+    def post(self, request, pk: int):
+        company = _own_company(request)
+        order = selectors.company_membership_orders(company).filter(pk=pk).first()
+        if order is None:
+            raise NotFound()
+        order = services.trustpass_purchase_pay_directly(order=order)
+        return Response(MembershipOrderSerializer(order).data)
+
+
+# --- Identity verification (R-C2) -----------------------------------------------------------
+
+
+class VerificationAgencyListApi(APIView):
+    """GET /api/v1/verification-agencies/: the agencies a company may choose."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=VerificationAgencySerializer(many=True))
+    def get(self, request):
+        agencies = selectors.verification_agencies_active()
+        return Response({"results": VerificationAgencySerializer(agencies, many=True).data})
+
+
+class VerificationListCreateApi(APIView):
+    """POST /api/v1/verifications/ → 201 `{id, status: "pending"}`; GET: own applications."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=VerificationSerializer(many=True))
+    def get(self, request):
+        qs = selectors.company_verification_applications(_own_company(request))
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs.select_related("company"), request, view=self)
+        return paginator.get_paginated_response(VerificationSerializer(page, many=True).data)
+
+    @extend_schema(request=VerificationInputSerializer, responses={201: VerificationSerializer})
+    def post(self, request):
+        company = _own_company(request)
+        data = VerificationInputSerializer(data=request.data)
+        if not data.is_valid():
+            if "registration_number" in data.errors and len(data.errors) == 1:
+                msg = "请填写营业执照上的 18 位统一社会信用代码。"
+                raise InvalidRegistrationNumber(msg, fields={"registration_number": [msg]})
+            data.is_valid(raise_exception=True)
+        d = data.validated_data
+        application = services.verification_apply(
+            company=company,
+            agency=d["agency"],
+            registration_number=d["registration_number"],
+            applicant_name=d["applicant_name"],
+            applicant_title=d.get("applicant_title", ""),
+            applicant_phone=d.get("applicant_phone", ""),
+            by=request.user,
+        )
+        return Response(VerificationSerializer(application).data, status=status.HTTP_201_CREATED)
+
+
+class StaffVerificationListApi(APIView):
+    """GET /api/v1/staff/verifications/?status=pending: the queue, oldest first."""
+
+    permission_classes = [StaffWithPermission]
+    staff_permission = "members.decide_verificationapplication"
+
+    @extend_schema(responses=VerificationSerializer(many=True))
+    def get(self, request):
+        wanted = request.query_params.get("status") or None
+        if wanted and wanted not in VerificationApplication.Status.values:
+            msg = "status 只能是 pending、approved、rejected 或 revoked。"
+            raise DomainError(msg, fields={"status": [msg]})
+        qs = selectors.verification_list_for_staff(status=wanted)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(VerificationSerializer(page, many=True).data)
+
+
+class _StaffVerificationDecisionApi(APIView):
+    permission_classes = [StaffWithPermission]
+    staff_permission = "members.decide_verificationapplication"
+
+    def _application(self, pk: int) -> VerificationApplication:
+        application = VerificationApplication.objects.filter(pk=pk).first()
+        if application is None:
+            raise NotFound("未找到该认证申请。")
+        return application
+
+
+class StaffVerificationApproveApi(_StaffVerificationDecisionApi):
+    @extend_schema(request=None, responses=VerificationSerializer)
+    def post(self, request, pk: int):
+        app = services.verification_approve(application=self._application(pk), by=request.user)
+        return Response(VerificationSerializer(app).data)
+
+
+class StaffVerificationRejectApi(_StaffVerificationDecisionApi):
+    @extend_schema(request=ReasonInputSerializer, responses=VerificationSerializer)
+    def post(self, request, pk: int):
+        application = self._application(pk)
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        app = services.verification_reject(
+            application=application, reason=data.validated_data["reason"], by=request.user
+        )
+        return Response(VerificationSerializer(app).data)
+
+
+class StaffVerificationRevokeApi(_StaffVerificationDecisionApi):
+    @extend_schema(request=ReasonInputSerializer, responses=VerificationSerializer)
+    def post(self, request, pk: int):
+        application = self._application(pk)
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        app = services.verification_revoke(
+            application=application, reason=data.validated_data["reason"], by=request.user
+        )
+        return Response(VerificationSerializer(app).data)

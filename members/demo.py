@@ -1,10 +1,18 @@
-"""Demo companies for `seed_demo`: about 30 across provinces and industries."""
+"""Demo companies for `seed_demo`: about 30 across provinces and industries, the
+verification agencies (R-C2) and some verification applications. Idempotent."""
 
 from datetime import date, timedelta
 
 from django.utils import timezone
 
-from .models import Company, TrustPassPeriod, User
+from .models import (
+    Company,
+    TrustPassPeriod,
+    User,
+    VerificationAgency,
+    VerificationApplication,
+)
+from .rules import uscc_check_character
 
 DEMO_PASSWORD = "Demo-pass-2026"
 STAFF_USERNAME = "admin"
@@ -46,7 +54,96 @@ COMPANIES = [
 CONTACTS = ["王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周强", "吴敏"]
 
 
+# R-C2: the authorised third-party agencies staff keep in the list.
+AGENCIES = [
+    ("华夏邓白氏（中国）商业信息咨询有限公司", "国际知名企业资信调查机构"),
+    ("上海杰胜企业管理咨询有限公司", "工商注册信息核实"),
+    ("中诚信征信有限公司", "企业征信与信用评级"),
+    ("新华信国际信息咨询（北京）有限公司", "商业信息与企业身份核实"),
+]
+# Province → administrative division code (first two digits) for demo registration numbers.
+PROVINCE_CODES = {
+    "北京": "11", "天津": "12", "上海": "31", "江苏": "32", "浙江": "33", "安徽": "34",
+    "福建": "35", "山东": "37", "湖北": "42", "湖南": "43", "广东": "44", "广西": "45",
+    "重庆": "50", "四川": "51", "云南": "53", "陕西": "61",
+}  # fmt: skip
+# Unverified companies with an application waiting for staff, and one that was rejected.
+PENDING_APPLICATIONS = ["tjgangguan", "qdchem", "ynfruit", "dgpcb"]
+REJECTED_APPLICATIONS = {
+    "nnsugar": "统一社会信用代码与营业执照上的企业名称不一致，请上传最新营业执照后重新申请。"
+}
+
+
+def demo_registration_number(index: int, province: str) -> str:
+    """A well-formed unified social credit code (GB 32100-2015) for demo company `index`."""
+    digits = f"{(index * 7919 + 31337) % 10**8:08d}"
+    # The organisation code's own check character (GB 11714).
+    total = sum(int(d) * w for d, w in zip(digits, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    c9 = 11 - total % 11
+    org = digits + {10: "X", 11: "0"}.get(c9, str(c9))
+    first17 = "91" + PROVINCE_CODES.get(province, "33") + "0100" + org
+    return first17 + uscc_check_character(first17)
+
+
 def seed(stdout) -> None:
+    _seed_agencies()
+    _seed_companies(stdout)
+    _seed_verifications(stdout)
+
+
+def _seed_agencies() -> None:
+    for position, (name, description) in enumerate(AGENCIES):
+        VerificationAgency.objects.get_or_create(
+            name=name, defaults={"description": description, "position": position}
+        )
+
+
+def _seed_verifications(stdout) -> None:
+    from . import services
+
+    agencies = list(VerificationAgency.objects.filter(active=True))
+    made = 0
+    for i, (member_id, _name, province, _city, _ind, _years, verified) in enumerate(COMPANIES):
+        company = Company.objects.filter(member_id=member_id).first()
+        if company is None or company.verification_applications.exists():
+            continue
+        wants = verified or member_id in PENDING_APPLICATIONS or member_id in REJECTED_APPLICATIONS
+        if not wants:
+            continue
+        user = company.users.order_by("pk").first()
+        agency = agencies[i % len(agencies)]
+        number = demo_registration_number(i, province)
+        if verified:  # verified in the demo already: its approved application
+            VerificationApplication.objects.create(
+                company=company,
+                agency=agency,
+                registration_number=number,
+                applicant_name=company.contact_name,
+                applicant_title="总经理",
+                status=VerificationApplication.Status.APPROVED,
+                created_by=user,
+                decided_at=timezone.now(),
+            )
+        else:
+            application = services.verification_apply(
+                company=company,
+                agency=agency,
+                registration_number=number,
+                applicant_name=company.contact_name,
+                applicant_title="销售经理",
+                by=user,
+            )
+            if member_id in REJECTED_APPLICATIONS:
+                services.verification_reject(
+                    application=application, reason=REJECTED_APPLICATIONS[member_id]
+                )
+        made += 1
+    stdout.write(
+        f"身份认证：认证机构 {VerificationAgency.objects.count()} 家，新建申请 {made} 份。"
+    )
+
+
+def _seed_companies(stdout) -> None:
     today = timezone.localdate()
     made = 0
     for i, (member_id, name, province, city, industry, years, verified) in enumerate(COMPANIES):

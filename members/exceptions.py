@@ -1,4 +1,4 @@
-from marketplace.exceptions import DomainError
+from marketplace.exceptions import Conflict, DomainError
 
 
 class MemberIdUnavailable(DomainError):
@@ -21,3 +21,57 @@ class LoginLocked(DomainError):
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
     default_detail = "用户名或密码错误，请检查后重试（注意大小写）。"
+
+
+class InvalidRegistrationNumber(DomainError):
+    code = "invalid_registration_number"
+    rule = "R-C2"
+    default_detail = "统一社会信用代码无效，请核对营业执照上的 18 位代码。"
+
+
+class VerificationPending(Conflict):
+    code = "verification_pending"
+    rule = "R-C2"
+    default_detail = "您已有一份认证申请正在审核中，请等待审核结果后再提交。"
+
+
+class AlreadyVerified(Conflict):
+    code = "already_verified"
+    rule = "R-C2"
+    default_detail = "贵公司已通过身份认证，无需重复申请。"
+
+
+class RegistrationNumberTaken(Conflict):
+    code = "registration_number_taken"
+    rule = "R-C2"
+    default_detail = "该统一社会信用代码已被其他会员认证。如有疑问请联系客服。"
+
+
+class VerificationNotPending(Conflict):
+    code = "verification_not_pending"
+    rule = "R-C2"
+    default_detail = "该申请已审核过，不能再次审核。"
+
+
+class AgencyUnavailable(DomainError):
+    code = "invalid_agency"
+    rule = "R-C2"
+    default_detail = "请从列表中选择一家认证机构。"
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    rule = "R-C2"
+    default_detail = "请填写原因，告诉企业如何修改后重新申请。"
+
+
+class InvalidPeriod(DomainError):
+    code = "invalid_period"
+    rule = "R-M2"
+    default_detail = "结束日期必须晚于开始日期。"
+
+
+class PaymentFailed(DomainError):
+    code = "payment_failed"
+    rule = "R-M2"
+    default_detail = "付款未成功，未扣款也未开通会员，请稍后重试或更换支付方式。"

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from .rules import member_id_problem
+from .rules import member_id_problem, normalise_registration_number, registration_number_problem
 
 PROVINCES = [
     "北京",
@@ -86,3 +86,76 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "用户名或密码错误，请检查后重试（注意大小写）。",
         "inactive": "该账户已停用，请联系客服。",
     }
+
+
+class VerificationForm(forms.Form):
+    """R-C2: the identity verification application (身份认证申请)."""
+
+    agency = forms.ModelChoiceField(
+        label="认证机构",
+        queryset=None,
+        empty_label="请选择认证机构",
+        help_text="由平台授权的第三方认证机构核实贵公司的工商登记信息。",
+        error_messages={
+            "required": "请选择一家认证机构。",
+            "invalid_choice": "请从列表中选择一家认证机构。",
+        },
+    )
+    registration_number = forms.CharField(
+        label="统一社会信用代码",
+        max_length=30,
+        help_text="营业执照上的 18 位代码，如 91330100716105852F（字母大小写均可）。",
+        error_messages={"required": "请填写营业执照上的统一社会信用代码。"},
+    )
+    applicant_name = forms.CharField(
+        label="申请人姓名",
+        max_length=50,
+        help_text="经企业授权办理认证的人员，认证机构会与其核实。",
+        error_messages={"required": "请填写经企业授权的申请人姓名。"},
+    )
+    applicant_title = forms.CharField(label="申请人职务", max_length=50, required=False)
+    applicant_phone = forms.CharField(label="申请人电话", max_length=30, required=False)
+    authorised = forms.BooleanField(
+        label="我确认申请人已获得本企业授权，所填信息真实有效",
+        error_messages={"required": "请确认申请人已获得企业授权。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import verification_agencies_active
+
+        self.fields["agency"].queryset = verification_agencies_active()
+
+    def clean_registration_number(self):
+        value = normalise_registration_number(self.cleaned_data["registration_number"])
+        problem = registration_number_problem(value)
+        if problem:
+            raise forms.ValidationError(problem, code="invalid_registration_number")
+        return value
+
+
+class RejectForm(forms.Form):
+    """Staff reject or revoke with a reason the company can act on (R-C2)."""
+
+    reason = forms.CharField(
+        label="原因",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="告诉企业哪里不对、如何修改，例如“统一社会信用代码与营业执照不一致”。",
+        error_messages={"required": "请填写原因，告诉企业如何修改后重新申请。"},
+    )
+
+
+class TrustPassBuyForm(forms.Form):
+    """R-M2: buy or renew TrustPass years in the back office."""
+
+    years = forms.TypedChoiceField(
+        label="购买年限",
+        coerce=int,
+        choices=[(1, "1 年"), (2, "2 年"), (3, "3 年")],
+        initial=1,
+    )
+    confirm = forms.BooleanField(
+        label="我已阅读并同意《诚信通服务协议》，确认支付",
+        error_messages={"required": "请勾选确认后再支付。"},
+    )

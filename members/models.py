@@ -137,3 +137,184 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class VerificationAgency(models.Model):
+    """R-C2: an authorised third-party agency (认证机构) that verifies identities.
+
+    Staff keep the list; a company picks one when it applies.
+    """
+
+    name = models.CharField("机构名称", max_length=100, unique=True)
+    description = models.CharField("简介", max_length=200, blank=True)
+    active = models.BooleanField(
+        "可选", default=True, help_text="取消勾选后，新申请不能再选择该机构。"
+    )
+    position = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "认证机构"
+        verbose_name_plural = "认证机构"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VerificationApplication(models.Model):
+    """R-C2: a company's application for identity verification (身份认证), decided by staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "审核中"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
+        REVOKED = "revoked", "已撤销"
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="verification_applications",
+        verbose_name="企业",
+    )
+    agency = models.ForeignKey(
+        VerificationAgency,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name="认证机构",
+    )
+    registration_number = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    applicant_name = models.CharField("申请人（企业授权）", max_length=50)
+    applicant_title = models.CharField("申请人职务", max_length=50, blank=True)
+    applicant_phone = models.CharField("申请人电话", max_length=30, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField("驳回/撤销原因", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="提交人",
+    )
+    decided_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "身份认证申请"
+        verbose_name_plural = "身份认证申请"
+        ordering = ["-created_at", "-id"]
+        permissions = [("decide_verificationapplication", "可审核身份认证申请（批准、驳回、撤销）")]
+        constraints = [
+            # One open application per company; at most one approved one at a time.
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=Q(status="pending"),
+                name="verification_one_pending_per_company",
+            ),
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=Q(status="approved"),
+                name="verification_one_approved_per_company",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company.member_id} {self.registration_number}（{self.get_status_display()}）"
+
+
+class MembershipReminder(models.Model):
+    """R-M4: the record that a renewal reminder went out, so each goes out exactly once.
+
+    One row per company, membership end and threshold (30, 7 or 1 days). The reminder
+    service locks the row before sending, so a second run of the beat task (or two at once)
+    finds it done.
+    """
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="membership_reminders", verbose_name="企业"
+    )
+    ends_on = models.DateField("会员到期日（不含）")
+    days_before = models.PositiveSmallIntegerField("提前天数")
+    email_to = models.CharField("收件地址", max_length=254, blank=True)
+    email_sent_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    notice = models.ForeignKey(
+        Notice, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="站内信"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "续费提醒记录"
+        verbose_name_plural = "续费提醒记录"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "ends_on", "days_before"], name="membership_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company.member_id} 到期 {self.ends_on} 提前 {self.days_before} 天"
+
+
+class MembershipOrder(models.Model):
+    """R-M2: a TrustPass year bought online in the back office, paid through the gateway.
+
+    Once paid it holds the period it created (exactly one).
+    """
+
+    class Status(models.TextChoices):
+        CREATED = "created", "待付款"
+        PAID = "paid", "已付款"
+        FAILED = "failed", "付款失败"
+
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="membership_orders", verbose_name="企业"
+    )
+    years = models.PositiveSmallIntegerField("年数", default=1)
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.CREATED, db_index=True
+    )
+    payment_ref = models.CharField("支付流水号", max_length=64, blank=True)
+    failure_reason = models.CharField("失败原因", max_length=200, blank=True)
+    period = models.OneToOneField(
+        TrustPassPeriod,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="order",
+        verbose_name="会员期",
+    )
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="下单人",
+    )
+    created_at = models.DateTimeField("下单时间", auto_now_add=True)
+    paid_at = models.DateTimeField("付款时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "诚信通订购"
+        verbose_name_plural = "诚信通订购"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(years__gte=1), name="membership_order_years_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"诚信通订购 {self.pk}（{self.get_status_display()}）"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 # R-M1: the public handle of a company.
 MEMBER_ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,28})[a-z0-9]$")
@@ -57,3 +57,110 @@ def member_id_problem(value: str) -> str | None:
 def period_contains(starts_on: date, ends_on: date, day: date) -> bool:
     """R-M2: a period is [starts_on, ends_on): TrustPass on starts_on, not on ends_on."""
     return starts_on <= day < ends_on
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def next_uncovered_day(periods: list[tuple[date, date]], day: date) -> date:
+    """R-M2 renewal (续签) extends from the current end: the first day on or after `day` that
+    no period covers, following periods that start where the previous one ends."""
+    start = day
+    for s, e in sorted(periods):
+        if s <= start < e:
+            start = e
+    return start
+
+
+def periods_overlap(a: tuple[date, date], b: tuple[date, date]) -> bool:
+    """Two [start, end) periods share at least one day."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+# --- R-M4: renewal reminders ---------------------------------------------------------------
+
+REMINDER_DAYS = (30, 7, 1)
+
+
+def reminder_due(days_left: int) -> int | None:
+    """R-M4: which reminder (30, 7 or 1 days before `ends_on`) is due with `days_left` days
+    to go, or None. A run that comes late still sends the reminder it missed (29 days left:
+    the 30-day one); only the closest threshold is due, so a company that first comes into
+    range at 6 days left gets the 7-day reminder, not the 30-day one as well."""
+    if days_left < 1:
+        return None
+    due = [d for d in REMINDER_DAYS if days_left <= d]
+    return min(due) if due else None
+
+
+# --- Admin: renewal rate (续签率) ------------------------------------------------------------
+
+RENEWAL_WINDOW_DAYS = 30
+
+
+def renewal_rate(periods: list[tuple[int, date, date]], *, today: date) -> tuple[int, int]:
+    """Of the periods that ended in the last 12 months (ends_on in (today − 1 year, today]),
+    how many were renewed: the same company has another period starting after the
+    ended one's start and at the latest `RENEWAL_WINDOW_DAYS` days after its end, and
+    reaching past that end. `periods` are (company_id, starts_on, ends_on).
+    Returns (renewed, ended)."""
+    since = add_years(today, -1)
+    by_company: dict[int, list[tuple[date, date]]] = {}
+    for company_id, s, e in periods:
+        by_company.setdefault(company_id, []).append((s, e))
+    ended = renewed = 0
+    for own in by_company.values():
+        for s, e in own:
+            if not since < e <= today:
+                continue
+            ended += 1
+            limit = e + timedelta(days=RENEWAL_WINDOW_DAYS)
+            if any(s2 > s and s2 <= limit and e2 > e for s2, e2 in own):
+                renewed += 1
+    return renewed, ended
+
+
+# --- R-C2: unified social credit code (统一社会信用代码), GB 32100-2015 ------------------------
+
+# The 31 characters of the code: digits and capitals except I, O, Z, S, V.
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1, 3, 9, 27, 19, 26, 16, …
+USCC_LENGTH = 18
+
+
+def normalise_registration_number(value: str) -> str:
+    """What a person typed, as the code is written: no spaces, capital letters."""
+    return "".join(value.split()).upper()
+
+
+def uscc_check_character(first17: str) -> str:
+    """GB 32100-2015 §4: C18 = 31 − (Σ Ci·Wi mod 31), Wi = 3^(i−1) mod 31; 31 means 0."""
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def registration_number_problem(value: str) -> str | None:
+    """R-C2: why `value` is not a valid unified social credit code, in Chinese, or None.
+
+    Strict: call `normalise_registration_number` first to accept lowercase and spaces."""
+    if len(value) != USCC_LENGTH:
+        return f"统一社会信用代码应为 18 位，您输入了 {len(value)} 位，请核对营业执照。"
+    if value != value.upper():
+        return "统一社会信用代码中的字母应为大写，请改为大写后再提交。"
+    bad = sorted({c for c in value if c not in USCC_CHARS})
+    if bad:
+        return (
+            f"统一社会信用代码含有无效字符“{''.join(bad)}”：只能是数字和除 I、O、Z、S、V 以外的"
+            "大写字母，请核对营业执照（注意数字 0 与字母 O、数字 1 与字母 I 的区别）。"
+        )
+    if not value[2:8].isdigit():
+        return "统一社会信用代码第 3–8 位应为行政区划代码（数字），请核对营业执照。"
+    expected = uscc_check_character(value[:17])
+    if value[17] != expected:
+        return "统一社会信用代码校验位不正确，请逐位核对营业执照上的代码后重新输入。"
+    return None

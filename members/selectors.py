@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Company, TrustPassPeriod
-from .rules import period_contains
+from .models import (
+    Company,
+    MembershipOrder,
+    Notice,
+    TrustPassPeriod,
+    VerificationAgency,
+    VerificationApplication,
+)
+from .rules import next_uncovered_day, period_contains, renewal_rate
 
 
 def _as_day(at: date | datetime | None) -> date:
@@ -69,3 +78,138 @@ def company_forget_cache(company: Company) -> None:
 
 def company_get_public(*, member_id: str) -> Company:
     return get_object_or_404(Company, member_id=member_id)
+
+
+# --- Membership (R-M2) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MembershipState:
+    is_trustpass: bool
+    until: date | None  # end (exclusive) of the unbroken run containing today
+    last_day: date | None  # the last day with privileges (until − 1)
+    days_left: int | None  # until − today: 1 on the last day
+    renewal_starts_on: date  # where a year bought today would start (R-M2 续签)
+    periods: list[TrustPassPeriod]
+    ever: bool  # the company has had a period before
+
+
+def company_membership_state(company: Company, *, today: date | None = None) -> MembershipState:
+    today = today or timezone.localdate()
+    periods = list(TrustPassPeriod.objects.filter(company=company).order_by("-starts_on"))
+    spans = [(p.starts_on, p.ends_on) for p in periods]
+    company._trustpass_periods = spans
+    is_tp = company_is_trustpass(company, at=today)
+    until = company_trustpass_until(company, at=today) if is_tp else None
+    return MembershipState(
+        is_trustpass=is_tp,
+        until=until,
+        last_day=until - timedelta(days=1) if until else None,
+        days_left=(until - today).days if until else None,
+        renewal_starts_on=next_uncovered_day(spans, today),
+        periods=periods,
+        ever=any(s <= today for s, _ in spans),
+    )
+
+
+def company_renewal_start(company: Company, *, today: date | None = None) -> date:
+    """R-M2: a renewal starts at the current end (or today for a company not TrustPass)."""
+    today = today or timezone.localdate()
+    return next_uncovered_day(_periods(company), today)
+
+
+def companies_with_run_ending_within(*, today: date, days: int) -> list[tuple[Company, date]]:
+    """R-M4: (company, end of its current TrustPass run) for every company that is TrustPass
+    today and whose run ends within `days` days (renewals counted: a company that already
+    renewed is not listed)."""
+    horizon = today + timedelta(days=days)
+    companies = Company.objects.filter(
+        trustpass_periods__starts_on__lte=today,
+        trustpass_periods__ends_on__gt=today,
+        trustpass_periods__ends_on__lte=horizon,
+    ).distinct()
+    result = []
+    for company in companies:
+        until = company_trustpass_until(company, at=today)
+        if until is not None and until <= horizon:
+            result.append((company, until))
+    return result
+
+
+def membership_renewal_rate(*, today: date | None = None) -> tuple[int, int, float | None]:
+    """Admin (续签率): of the periods that ended in the last 12 months, the share renewed
+    within 30 days. Returns (renewed, ended, rate or None when nothing ended)."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=366)
+    company_ids = TrustPassPeriod.objects.filter(ends_on__gt=since, ends_on__lte=today).values(
+        "company_id"
+    )
+    rows = TrustPassPeriod.objects.filter(company_id__in=company_ids).values_list(
+        "company_id", "starts_on", "ends_on"
+    )
+    renewed, ended = renewal_rate(list(rows), today=today)
+    return renewed, ended, (renewed / ended if ended else None)
+
+
+def company_membership_orders(company: Company):
+    return MembershipOrder.objects.filter(company=company).select_related("period")
+
+
+# --- Identity verification (R-C2) ----------------------------------------------------------
+
+
+def verification_agencies_active():
+    return VerificationAgency.objects.filter(active=True)
+
+
+def company_verification_applications(company: Company):
+    return VerificationApplication.objects.filter(company=company).select_related("agency")
+
+
+def company_verification_latest(company: Company) -> VerificationApplication | None:
+    return company_verification_applications(company).first()
+
+
+def verification_get_for_company(*, company: Company, pk: int) -> VerificationApplication:
+    """Another company's application is a 404."""
+    return get_object_or_404(company_verification_applications(company), pk=pk)
+
+
+def verification_list_for_staff(*, status: str | None = None):
+    qs = VerificationApplication.objects.select_related("company", "agency", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("created_at", "id")
+
+
+# --- Back office -------------------------------------------------------------------------
+
+
+def company_listing_counts(company: Company) -> dict[str, int]:
+    """Listings by status for the dashboard: the listings app's selector when it has one."""
+    from listings import selectors as listing_selectors
+
+    own = getattr(listing_selectors, "company_listing_counts", None)
+    if own is not None:
+        return dict(own(company))
+    from listings.models import Listing
+
+    rows = Listing.objects.filter(company=company).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def company_notices(company: Company, *, unread_only: bool = False):
+    qs = Notice.objects.filter(company=company)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+def company_unread_notice_count(company: Company) -> int:
+    return Notice.objects.filter(company=company, read_at__isnull=True).count()
+
+
+def companies_expiring_within(qs, *, today: date, days: int):
+    """Admin filter: TrustPass today and the current period ends within `days` days."""
+    ids = [c.pk for c, _ in companies_with_run_ending_within(today=today, days=days)]
+    return qs.filter(pk__in=ids)

@@ -2,7 +2,13 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from . import selectors
-from .models import Company
+from .models import (
+    Company,
+    MembershipOrder,
+    TrustPassPeriod,
+    VerificationAgency,
+    VerificationApplication,
+)
 
 
 def storefront_url(company: Company) -> str:
@@ -86,3 +92,113 @@ class PublicCompanySerializer(serializers.ModelSerializer):
 
     def get_storefront_url(self, obj) -> str:
         return storefront_url(obj)
+
+
+# --- Membership (R-M2) ---------------------------------------------------------------------
+
+
+class MembershipGrantInputSerializer(serializers.Serializer):
+    member_id = serializers.CharField(max_length=30)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        if attrs["ends_on"] <= attrs["starts_on"]:
+            raise serializers.ValidationError({"ends_on": ["结束日期必须晚于开始日期。"]})
+        return attrs
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    member_id = serializers.CharField(source="company.member_id", read_only=True)
+
+    class Meta:
+        model = TrustPassPeriod
+        fields = ["id", "member_id", "starts_on", "ends_on", "source", "note", "created_at"]
+
+
+class MembershipStateSerializer(serializers.Serializer):
+    is_trustpass = serializers.BooleanField()
+    trustpass_until = serializers.DateField(source="until", allow_null=True)
+    days_left = serializers.IntegerField(allow_null=True)
+    renewal_starts_on = serializers.DateField()
+    price_per_year = serializers.SerializerMethodField()
+    periods = PeriodSerializer(many=True)
+
+    def get_price_per_year(self, obj) -> int:
+        from django.conf import settings
+
+        return settings.TRUSTPASS_YEAR_PRICE_YUAN
+
+
+class MembershipOrderInputSerializer(serializers.Serializer):
+    years = serializers.IntegerField(min_value=1, max_value=3, default=1)
+
+
+class MembershipOrderSerializer(serializers.ModelSerializer):
+    period = PeriodSerializer(read_only=True)
+    pay_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MembershipOrder
+        fields = [
+            "id",
+            "years",
+            "amount",
+            "status",
+            "payment_ref",
+            "period",
+            "created_at",
+            "paid_at",
+            "pay_url",
+        ]
+
+    def get_pay_url(self, obj) -> str | None:
+        return self.context.get("pay_url")
+
+
+# --- Identity verification (R-C2) ------------------------------------------------------------
+
+
+class VerificationAgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VerificationAgency
+        fields = ["id", "name", "description"]
+
+
+class VerificationInputSerializer(serializers.Serializer):
+    agency = serializers.CharField(max_length=100, help_text="认证机构的 id 或名称")
+    registration_number = serializers.CharField(max_length=40)
+    applicant_name = serializers.CharField(max_length=50)
+    applicant_title = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    applicant_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+
+class VerificationSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.name")
+    member_id = serializers.CharField(source="company.member_id")
+
+    class Meta:
+        model = VerificationApplication
+        fields = [
+            "id",
+            "member_id",
+            "status",
+            "agency",
+            "registration_number",
+            "applicant_name",
+            "applicant_title",
+            "reason",
+            "created_at",
+            "decided_at",
+        ]
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=300,
+        error_messages={
+            "required": "请填写原因，告诉企业如何修改后重新申请。",
+            "blank": "请填写原因，告诉企业如何修改后重新申请。",
+        },
+    )

@@ -19,3 +19,12 @@ def notice_deliver(
         company=company, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
     )
     return notice.pk if notice else None
+
+
+@shared_task(name="members.membership_reminders_send", max_retries=0)
+def membership_reminders_send() -> int:
+    """R-M4 beat task: send the renewal reminders due today; each goes out exactly once
+    however often (or late) this runs."""
+    from .services import membership_reminders_send as send
+
+    return send()

@@ -10,5 +10,12 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("my/", views.dashboard, name="dashboard"),
+    path("my/trustpass/", views.trustpass_buy, name="trustpass_buy"),
+    path("my/trustpass/orders/<int:pk>/", views.trustpass_purchase, name="trustpass_purchase"),
+    path("my/verification/", views.verification, name="verification"),
+    path("my/notices/", views.notices, name="notices"),
+    path("my/notices/read/", views.notices_read, name="notices_read"),
+    path("trustpass/", views.trustpass_landing, name="trustpass"),
+    path("trustpass/compare/", views.trustpass_compare, name="trustpass_compare"),
     path("companies/<str:member_id>/", views.company_detail, name="company"),
 ]

@@ -1,14 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.exceptions import DomainError
 
-from . import selectors, services
-from .forms import LoginForm, RegistrationForm
+from . import privileges, selectors, services
+from .forms import LoginForm, RegistrationForm, TrustPassBuyForm, VerificationForm
+from .models import MembershipOrder
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,18 +54,168 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def _form_errors(form, exc: DomainError, renames: dict | None = None) -> None:
+    """Show a service's refusal on the form, next to the field it is about."""
+    renames = renames or {}
+    for field, errs in (exc.fields or {"__all__": [exc.detail]}).items():
+        target = renames.get(field, field)
+        for err in errs:
+            form.add_error(target if target in form.fields else None, err)
+
+
+def _own_company(request):
+    company = getattr(request.user, "company", None)
+    if company is None:
+        raise Http404("您的账号尚未关联企业，请联系客服。")
+    return company
+
+
 @login_required
 def dashboard(request):
+    """我的阿里助手: membership and days left, verification, credit, listings, inquiries."""
     company = request.user.company
+    context = {"company": company}
+    if company is not None:
+        from listings.models import Listing
+
+        state = selectors.company_membership_state(company)
+        counts = selectors.company_listing_counts(company)
+        context.update(
+            {
+                "membership": state,
+                "is_trustpass": state.is_trustpass,
+                "trustpass_until": state.until,
+                "expiring_soon": state.days_left is not None and state.days_left <= 30,
+                "verification": selectors.company_verification_latest(company),
+                "listing_counts": [
+                    (value, label, counts.get(value, 0)) for value, label in Listing.Status.choices
+                ],
+                "listing_total": sum(counts.values()),
+                "notices": list(selectors.company_notices(company, unread_only=True)[:5]),
+                "unread_notices": selectors.company_unread_notice_count(company),
+            }
+        )
+    return render(request, "members/dashboard.html", context)
+
+
+def trustpass_landing(request):
+    """诚信通: what it gives (R-M3), the price per year, buy or renew (R-M2)."""
+    company = getattr(request.user, "company", None) if request.user.is_authenticated else None
     return render(
         request,
-        "members/dashboard.html",
+        "members/trustpass_landing.html",
         {
-            "company": company,
-            "is_trustpass": selectors.company_is_trustpass(company),
-            "trustpass_until": selectors.company_trustpass_until(company),
+            "privileges": privileges.PRIVILEGE_TABLE,
+            "price": settings.TRUSTPASS_YEAR_PRICE_YUAN,
+            "membership": selectors.company_membership_state(company) if company else None,
         },
     )
+
+
+def trustpass_compare(request):
+    """诚信通会员和普通会员区别: R-M3 as a table."""
+    return render(
+        request,
+        "members/trustpass_compare.html",
+        {"privileges": privileges.PRIVILEGE_TABLE, "price": settings.TRUSTPASS_YEAR_PRICE_YUAN},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trustpass_buy(request):
+    """R-M2: buy or renew in the back office; payment through the gateway (trade.gateway)."""
+    company = _own_company(request)
+    form = TrustPassBuyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order, payment = services.trustpass_purchase_start(
+                company=company, years=form.cleaned_data["years"], by=request.user
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect(payment.pay_url)
+    state = selectors.company_membership_state(company)
+    orders = selectors.company_membership_orders(company)
+    return render(
+        request,
+        "members/trustpass_buy.html",
+        {
+            "form": form,
+            "company": company,
+            "membership": state,
+            "price": settings.TRUSTPASS_YEAR_PRICE_YUAN,
+            "page_obj": Paginator(orders, 10).get_page(request.GET.get("page")),
+        },
+    )
+
+
+@login_required
+def trustpass_purchase(request, pk: int):
+    """Where the payer comes back to after paying: the order and the period it bought."""
+    company = _own_company(request)
+    order = get_object_or_404(
+        MembershipOrder.objects.select_related("period"), pk=pk, company=company
+    )
+    return render(request, "members/trustpass_purchase.html", {"order": order, "company": company})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verification(request):
+    """R-C2: apply for identity verification and follow the decision."""
+    company = _own_company(request)
+    latest = selectors.company_verification_latest(company)
+    can_apply = not company.verified and not (latest and latest.status == latest.Status.PENDING)
+    form = VerificationForm(request.POST or None) if can_apply else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.verification_apply(
+                company=company,
+                agency=d["agency"],
+                registration_number=d["registration_number"],
+                applicant_name=d["applicant_name"],
+                applicant_title=d["applicant_title"],
+                applicant_phone=d["applicant_phone"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "认证申请已提交，认证机构审核后会通过站内信通知您。")
+            return redirect("members:verification")
+    return render(
+        request,
+        "members/verification.html",
+        {
+            "company": company,
+            "form": form,
+            "latest": latest,
+            "applications": selectors.company_verification_applications(company)[:20],
+        },
+    )
+
+
+@login_required
+def notices(request):
+    company = _own_company(request)
+    page = Paginator(selectors.company_notices(company), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/notices.html",
+        {"page_obj": page, "unread": selectors.company_unread_notice_count(company)},
+    )
+
+
+@login_required
+@require_POST
+def notices_read(request):
+    company = _own_company(request)
+    n = services.notices_mark_read(company=company)
+    messages.success(request, f"已将 {n} 条站内信标为已读。")
+    return redirect("members:notices")
 
 
 def company_detail(request, member_id: str):

@@ -187,6 +187,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*"),
         "kwargs": {"older_than_seconds": 60},
     },
+    # R-M4: renewal reminders; twice a day so one missed run costs nothing (sent once each).
+    "members-renewal-reminders": {
+        "task": "members.membership_reminders_send",
+        "schedule": crontab(minute=5, hour="8,14"),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------
