@@ -24,6 +24,15 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 # R-F1: storefronts answer on <member-id>.<STOREFRONT_DOMAIN>; R-F3: mail domain.
 STOREFRONT_DOMAIN = env("STOREFRONT_DOMAIN", default="shop.localhost")
 MAIL_DOMAIN = env("MAIL_DOMAIN", default="mail.localhost")
+# Main-site URL used in links from shop hosts (empty: this request's scheme, the first
+# ALLOWED_HOSTS entry and the request's port). R-F2: the domain registrar in use.
+MAIN_SITE_URL = env("MAIN_SITE_URL", default="")
+STOREFRONT_REGISTRAR = env("STOREFRONT_REGISTRAR", default="storefront.registrar.LocalRegistrar")
+# R-F3: the SMTP receiver (`manage.py run_mail_receiver`, `make mail`) and where received
+# attachments are kept (private: never under MEDIA_ROOT, served only to their company).
+MAIL_RECEIVER_HOST = env("MAIL_RECEIVER_HOST", default="127.0.0.1")
+MAIL_RECEIVER_PORT = env.int("MAIL_RECEIVER_PORT", default=2525)
+MAILBOX_ROOT = env.path("MAILBOX_ROOT", default=BASE_DIR / "media-private")
 SITE_NAME = "诚信通商务平台"
 
 INSTALLED_APPS = [
@@ -50,6 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: R-F1/R-F2 host check (platform hosts, shop subdomains, own domains; else 400),
+    # then serve shop hosts with the storefront urlconf.
+    "storefront.middleware.StorefrontHostMiddleware",
+    "storefront.middleware.StorefrontRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
