@@ -55,14 +55,10 @@ class ListingReportAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ("mark_resolved", "mark_dismissed")
 
-    def get_queryset(self, request):
+    def get_ordering(self, request):
         # The queue: open reports first, oldest first.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(open_first=Case(When(status=ListingReport.Status.OPEN, then=0), default=1))
-            .order_by("open_first", "created_at", "id")
-        )
+        open_first = Case(When(status=ListingReport.Status.OPEN, then=0), default=1)
+        return [open_first.asc(), "created_at", "id"]
 
     def has_add_permission(self, request):
         return False

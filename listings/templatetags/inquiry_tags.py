@@ -40,9 +40,12 @@ def inquiry_box_data(context, listing):
 
 
 @register.simple_tag(takes_context=True)
-def quote_box_data(context, lead):
+def quote_box_data(context, lead=None):
     """What the buy-lead page's quotation box shows: a form for TrustPass members, the
-    TrustPass notice for others (R-M3.1)."""
+    TrustPass notice for others (R-M3.1). The lead is `lead` or else `listing` of the
+    including page."""
+    if lead is None:
+        lead = context.get("lead") or context.get("listing")
     user = _user(context)
     signed_in = bool(user and user.is_authenticated)
     company = getattr(user, "company", None) if signed_in else None
