@@ -3,6 +3,8 @@ from django.db.models import Q
 
 from members.models import Company
 
+from .search_fields import TsVectorField
+
 
 class Category(models.Model):
     """Two-level trade category tree (冶金矿产 › 钢管), editable by staff."""
@@ -115,6 +117,15 @@ class Listing(models.Model):
     expires_at = models.DateTimeField("到期时间", null=True, blank=True, db_index=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    # R-S1–R-S3: search documents and stored ranking keys, written only by
+    # listings.search_index (listing_reindex / company_reindex), never edited by hand.
+    search_title = TsVectorField(null=True, blank=True, editable=False)
+    search_document = TsVectorField(null=True, blank=True, editable=False)
+    flood_key = models.CharField(max_length=60, blank=True, default="", editable=False)
+    rank_demoted = models.BooleanField("刷屏降权", default=False, editable=False)
+    rank_key = models.PositiveSmallIntegerField(default=0, editable=False)
+    rank_valid_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ListingQuerySet.as_manager()
 

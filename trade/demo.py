@@ -1,5 +1,135 @@
-"""Demo data of the trade app for `manage.py seed_demo` (idempotent)."""
+"""Demo data of the trade app for `manage.py seed_demo` (idempotent).
+
+Escrow trades in every state (R-T1) between demo companies on the demo listings, driven
+through the services and the test gateway exactly as users would, then dated back so the
+order pages and credit archives look lived in. Runs after `listings.demo`; when there is no
+live fixed-price escrow listing yet, it says so and does nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from listings.models import Listing
+from members.demo import COMPANIES
+from members.models import Company
+from members.privileges import is_trustpass
+
+from . import services
+from .gateway import get_gateway
+from .models import Order
+
+# (target status, days ago it was ordered). Completed trades come first: the credit demo
+# reviews them (R-C4 needs a paid trade between two TrustPass members).
+PLAN = [
+    ("completed", 120),
+    ("completed", 95),
+    ("completed", 80),
+    ("completed", 61),
+    ("completed", 45),
+    ("completed", 30),
+    ("completed", 21),
+    ("completed", 12),
+    ("refunded_paid", 40),
+    ("refunded_shipped", 18),
+    ("shipped", 4),
+    ("shipped", 2),
+    ("paid", 3),
+    ("paid", 1),
+    ("created", 1),
+    ("created", 0),
+]
+
+
+def _orderable_listings(demo_ids: list[str]) -> list[Listing]:
+    return list(
+        Listing.objects.filter(
+            company__member_id__in=demo_ids,
+            kind=Listing.Kind.SUPPLY,
+            status=Listing.Status.LIVE,
+            fixed_price=True,
+            supports_escrow=True,
+            price__gt=0,
+        )
+        .filter(Q(price_max__isnull=True) | Q(price_max=F("price")))
+        .select_related("company")
+        .order_by("pk")
+    )
 
 
 def seed(stdout) -> None:
-    """Filled in by the trade issue."""
+    demo_ids = [row[0] for row in COMPANIES]
+    demo = Q(buyer__member_id__in=demo_ids, seller__member_id__in=demo_ids)
+    if Order.objects.filter(demo).exists():
+        stdout.write(f"交易：已有 {Order.objects.filter(demo).count()} 笔演示交易，跳过。")
+        return
+    listings = _orderable_listings(demo_ids)
+    if not listings:
+        stdout.write("交易：还没有上网的一口价且支持支付宝的演示信息，跳过演示交易。")
+        return
+    companies = {c.member_id: c for c in Company.objects.filter(member_id__in=demo_ids)}
+    buyers = [companies[m] for m in demo_ids if m in companies and is_trustpass(companies[m])]
+    if not buyers:
+        stdout.write("交易：没有诚信通演示企业可作买家，跳过演示交易。")
+        return
+    can_pay = get_gateway().can_settle_directly
+    now = timezone.now()
+    made = 0
+    for i, (target, days_ago) in enumerate(PLAN):
+        listing = listings[i % len(listings)]
+        candidates = [b for b in buyers if b.pk != listing.company_id]
+        if not candidates:
+            continue
+        buyer = candidates[i % len(candidates)]
+        if target != "created" and not can_pay:
+            continue  # a real provider is configured: no money moves in demo data
+        order = services.order_create(
+            buyer=buyer, listing_id=listing.pk, quantity=listing.min_order + i % 3
+        )
+        _drive(order, target)
+        _date_back(order.pk, now - timedelta(days=days_ago, hours=i))
+        made += 1
+    counts = {
+        s: Order.objects.filter(demo, status=s).count()
+        for s in ("created", "paid", "shipped", "completed", "refunded")
+    }
+    stdout.write(
+        f"交易：新建 {made} 笔演示交易（"
+        + "，".join(f"{k} {v}" for k, v in counts.items())
+        + "）。"
+    )
+
+
+def _drive(order: Order, target: str) -> None:
+    buyer, seller = order.buyer, order.seller
+    if target == "created":
+        return
+    services.order_pay(order_id=order.pk, by=buyer)
+    if target == "paid":
+        return
+    if target == "refunded_paid":
+        services.order_refund(order_id=order.pk, by=seller, reason="库存不足，与买家协商退款")
+        return
+    services.order_ship(order_id=order.pk, by=seller, tracking_no=f"SF{order.pk:010d}")
+    if target == "shipped":
+        return
+    if target == "refunded_shipped":
+        services.order_refund(order_id=order.pk, by=buyer, reason="货物规格与描述不符")
+        return
+    services.order_confirm(order_id=order.pk, by=buyer)
+
+
+def _date_back(order_id: int, created_at) -> None:
+    """Spread the timeline of a demo order over the days after `created_at`."""
+    order = Order.objects.get(pk=order_id)
+    steps = {
+        "created_at": created_at,
+        "paid_at": created_at + timedelta(hours=2) if order.paid_at else None,
+        "shipped_at": created_at + timedelta(days=1) if order.shipped_at else None,
+        "completed_at": created_at + timedelta(days=4) if order.completed_at else None,
+        "refunded_at": created_at + timedelta(days=2) if order.refunded_at else None,
+    }
+    Order.objects.filter(pk=order_id).update(**steps)

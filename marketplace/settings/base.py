@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Each app adds its entries (listing expiry, membership reminders, nightly credit),
     # e.g. "name": {"task": "app.task", "schedule": crontab(minute=0, hour=3)}.
     "celery-ping": {"task": "marketplace.ping", "schedule": crontab(minute="*/30")},
+    # R-S2: store the ranking keys that ran out (3-day windows, TrustPass runs at midnight).
+    "search-refresh-rank-keys": {
+        "task": "listings.search_refresh_rank_keys",
+        "schedule": crontab(minute="*/5"),
+    },
     # R-C7: every company's score nightly (archive years grow with time alone), set-based;
     # and every minute, recomputations whose message was lost or whose worker died.
     "credit-recalculate-all": {

@@ -199,3 +199,9 @@ def test_a_user_without_company_sees_an_empty_list():
     user = UserFactory(company=None)
     html = login(user).get("/my/orders/").content.decode()
     assert "您还没有支付宝担保交易" in html
+
+
+def test_the_back_office_dashboard_links_to_the_orders(make_order, seller_user):
+    make_order("paid")
+    html = login(seller_user).get("/my/").content.decode()
+    assert "我的交易" in html and "待发货 1" in html and "/my/orders/?role=seller" in html
