@@ -1,0 +1,424 @@
+"""The search selector (R-S1–R-S3): `listing_search(...)`.
+
+Matching (R-S1, `listings.tokenize`): every token of the query must be in the listing's
+search document. Order (R-S2, R-S3, `listings.ranking`): demoted listings last, then match
+level, then the stored key (TrustPass, fixed-and-fresh, escrow-and-fresh), then publication
+time, then id.
+
+PostgreSQL path. Keys 2–4 are stored in `rank_key`, so within one (demoted, level) group
+the order is the btree index `listing_search_order`. For each group, in order, we read the
+top rows from that index and keep those that match (a bounded probe); when the probe window
+holds too few matches (the group is sparse), the same group is read through the GIN index
+and sorted. Rows whose stored key has run out (`rank_valid_until <= now`: 3-day window
+over, TrustPass run ended or started, and the beat task has not stored the new key yet)
+are left out of the index reads, read separately, given their key at `now` and merged:
+results are exact at any instant, e.g. at 71 h 59 min and 72 h.
+
+Counting: results are counted exactly up to `SEARCH_MAX_RESULTS` (setting, 1,000) and paged
+up to there; a search with more matches says so (`capped`), as large search engines do,
+because counting every one of several hundred thousand matches would cost more than the
+page itself.
+
+Any other database (the embedded SQLite default): the same tokens are evaluated in Python
+over the live listings of the requested kind (slower, same results).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from marketplace.exceptions import DomainError
+from members import privileges
+from members.models import Company
+
+from . import ranking
+from .models import Category, Listing, ListingImage
+from .search_index import document_fields
+from .tokenize import (
+    Query,
+    build_document,
+    document_lexemes,
+    parse_query,
+    phrase_matches,
+    phrase_to_tsquery,
+    tokens_match,
+    tokens_to_tsquery,
+)
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+def max_results() -> int:
+    return int(getattr(settings, "SEARCH_MAX_RESULTS", 1000))
+
+
+@dataclass
+class SearchHit:
+    listing: Listing
+    match_level: int  # 3, 2, 1 (R-S2 key 1); 0 when browsing without a query
+    demoted: bool  # R-S3
+    trustpass: bool  # R-S2 key 2 at the time of the search
+    rank_key: int
+    title_parts: list = field(default_factory=list)
+
+
+@dataclass
+class SearchPage:
+    query: Query
+    hits: list[SearchHit]
+    count: int  # exact, up to max_results()
+    capped: bool  # more than max_results() listings matched
+    page: int
+    page_size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+class InvalidSearch(DomainError):
+    code = "invalid_search"
+    rule = "R-S1"
+
+
+@dataclass
+class _Row:
+    id: int
+    demoted: bool
+    level: int
+    key: int
+    published_at: datetime | None
+
+    def sort_key(self):
+        return ranking.sort_key(
+            demoted=self.demoted,
+            level=self.level,
+            key=self.key,
+            published_at=self.published_at,
+            listing_id=self.id,
+        )
+
+
+def _category_ids(category) -> list[int] | None:
+    if category in (None, ""):
+        return None
+    if isinstance(category, Category):
+        cat_id = category.pk
+    else:
+        try:
+            cat_id = int(category)
+        except (TypeError, ValueError):
+            found = Category.objects.filter(slug=str(category)).values_list("pk", flat=True)
+            cat_id = found[0] if found else -1
+    return list(
+        Category.objects.filter(Q(pk=cat_id) | Q(parent_id=cat_id)).values_list("pk", flat=True)
+    ) or [-1]
+
+
+def listing_search(
+    *,
+    q: str | None = "",
+    kind: str = Listing.Kind.SUPPLY,
+    category=None,
+    province: str = "",
+    trustpass_only: bool = False,
+    fixed_price_only: bool = False,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    now: datetime | None = None,
+    engine: str | None = None,
+) -> SearchPage:
+    """Live listings of `kind` matching `q`, in R-S2/R-S3 order, one page of them."""
+    if kind not in Listing.Kind.values:
+        raise InvalidSearch(
+            "信息类型只能是 supply（供应）或 demand（求购）。",
+            fields={"kind": ["请选择供应或求购。"]},
+        )
+    try:
+        page = max(1, int(page))
+    except (TypeError, ValueError):
+        page = 1
+    try:
+        page_size = min(MAX_PAGE_SIZE, max(1, int(page_size)))
+    except (TypeError, ValueError):
+        page_size = DEFAULT_PAGE_SIZE
+    now = now or timezone.now()
+    query = parse_query(q)
+    filters = _Filters(
+        kind=kind,
+        category_ids=_category_ids(category),
+        province=(province or "").strip()[:20],
+        trustpass_only=bool(trustpass_only),
+        fixed_price_only=bool(fixed_price_only),
+    )
+    cap = max_results()
+    offset = (page - 1) * page_size
+    need = min(offset + page_size, cap)
+    engine = engine or ("postgres" if connection.vendor == "postgresql" else "python")
+    runner = _search_postgres if engine == "postgres" else _search_python
+    if query.empty and (q or "").strip():
+        rows, total = [], 0  # only punctuation or symbols: nothing can match
+    else:
+        rows, total = runner(query=query, filters=filters, need=need, now=now, cap=cap)
+    rows = rows[offset:need] if offset < need else []
+    hits = _load_hits(rows, query)
+    return SearchPage(
+        query=query,
+        hits=hits,
+        count=min(total, cap),
+        capped=total > cap,
+        page=page,
+        page_size=page_size,
+    )
+
+
+@dataclass
+class _Filters:
+    kind: str
+    category_ids: list[int] | None
+    province: str
+    trustpass_only: bool
+    fixed_price_only: bool
+
+
+def _load_hits(rows: list[_Row], query: Query) -> list[SearchHit]:
+    from .tokenize import highlight_spans
+
+    if not rows:
+        return []
+    listings = Listing.objects.select_related("company", "category").prefetch_related(
+        Prefetch("images", queryset=ListingImage.objects.order_by("position", "id"))
+    )
+    by_id = {obj.pk: obj for obj in listings.filter(pk__in=[r.id for r in rows])}
+    hits = []
+    for r in rows:
+        obj = by_id.get(r.id)
+        if obj is None:
+            continue
+        hits.append(
+            SearchHit(
+                listing=obj,
+                match_level=r.level,
+                demoted=r.demoted,
+                trustpass=r.key >= 4,
+                rank_key=r.key,
+                title_parts=highlight_spans(obj.title, query),
+            )
+        )
+    return hits
+
+
+def _trustpass_by_company(company_ids, now: datetime) -> dict[int, bool]:
+    """TrustPass at `now` for many companies in one query, asked of members.privileges."""
+    day = timezone.localtime(now, timezone.get_default_timezone()).date()
+    return {
+        c.pk: privileges.has_ranking_priority(c)
+        for c in Company.objects.filter(pk__in=set(company_ids)).with_trustpass(day)
+    }
+
+
+def _current_key(values: dict, trustpass: bool, now: datetime) -> int:
+    return ranking.rank_key(
+        trustpass=trustpass,
+        fixed_price=values["fixed_price"],
+        supports_escrow=values["supports_escrow"],
+        fresh=ranking.is_fresh(values["published_at"], now),
+    )
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+
+def _base_sql(filters: _Filters) -> tuple[str, dict]:
+    sql = ["status = 'live'", "kind = %(kind)s"]
+    params: dict = {"kind": filters.kind}
+    if filters.category_ids is not None:
+        sql.append("category_id = ANY(%(cats)s)")
+        params["cats"] = filters.category_ids
+    if filters.province:
+        sql.append("province = %(province)s")
+        params["province"] = filters.province
+    if filters.fixed_price_only:
+        sql.append("fixed_price")
+    return " AND ".join(sql), params
+
+
+VALID = "(rank_valid_until IS NULL OR rank_valid_until > %(now)s)"
+STALE = "rank_valid_until <= %(now)s"
+ORDER = "rank_key DESC, published_at DESC, id DESC"
+PROBE_MIN = 400
+PROBE_MAX = 4000
+
+
+def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetime, cap: int):
+    base, params = _base_sql(filters)
+    params["now"] = now
+    tp_sql = " AND rank_key >= 4" if filters.trustpass_only else ""
+    if query.empty:
+        match = "TRUE"
+        levels = [(0, "TRUE")]
+        level_expr = "0"
+    else:
+        params["q1"] = tokens_to_tsquery(query.all_tokens)
+        params["q2"] = params["q1"]
+        params["q3"] = phrase_to_tsquery(query.whole_tokens)
+        match = "search_document @@ %(q1)s::tsquery"
+        t3 = "search_title @@ %(q3)s::tsquery"
+        t2 = "search_title @@ %(q2)s::tsquery"
+        levels = [(3, t3)]
+        if params["q3"] != params["q2"]:
+            levels.append((2, f"{t2} AND NOT {t3}"))
+        levels.append((1, f"{match} AND NOT {t2}"))
+        level_expr = f"CASE WHEN {t3} THEN 3 WHEN {t2} THEN 2 ELSE 1 END"
+
+    with connection.cursor() as cur:
+        # 1. rows whose stored key ran out: few; keyed here at `now`.
+        cur.execute(
+            f"SELECT id, company_id, rank_demoted, {level_expr}, published_at, fixed_price,"  # noqa: S608 (constant fragments; values are bound)
+            f" supports_escrow FROM listings_listing WHERE {base} AND {STALE} AND {match}",
+            params,
+        )
+        stale_raw = cur.fetchall()
+        tp = _trustpass_by_company([r[1] for r in stale_raw], now) if stale_raw else {}
+        stale = []
+        for i, company_id, demoted, level, published_at, fixed, escrow in stale_raw:
+            values = {"fixed_price": fixed, "supports_escrow": escrow, "published_at": published_at}
+            key = _current_key(values, tp.get(company_id, False), now)
+            if filters.trustpass_only and key < 4:
+                continue
+            stale.append(_Row(i, demoted, level, key, published_at))
+
+        # 2. how many match (exactly, up to the cap).
+        cur.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM listings_listing WHERE {base} AND {VALID}"  # noqa: S608 (constant fragments; values are bound)
+            f" AND {match}{tp_sql} LIMIT %(cap1)s) s",
+            {**params, "cap1": cap + 1},
+        )
+        total = cur.fetchone()[0] + len(stale)
+        main: list[_Row] = []
+        if total and need:
+            if total <= cap:
+                main = _fetch_all_sorted(cur, base, match, level_expr, tp_sql, params, need)
+            else:
+                main = _fetch_by_groups(cur, base, levels, tp_sql, params, need)
+    rows = sorted(main + stale, key=_Row.sort_key)
+    return rows[:need], total
+
+
+def _fetch_all_sorted(cur, base, match, level_expr, tp_sql, params, need) -> list[_Row]:
+    """Few matches: read them all through the GIN index, sort in the database."""
+    cur.execute(
+        f"SELECT id, rank_demoted, lvl, rank_key, published_at FROM ("  # noqa: S608 (constant fragments; values are bound)
+        f" SELECT id, rank_demoted, {level_expr} AS lvl, rank_key, published_at"
+        f" FROM listings_listing WHERE {base} AND {VALID} AND {match}{tp_sql}) s"
+        f" ORDER BY rank_demoted, lvl DESC, {ORDER} LIMIT %(need)s",
+        {**params, "need": need},
+    )
+    return [_Row(*r) for r in cur.fetchall()]
+
+
+def _fetch_by_groups(cur, base, levels, tp_sql, params, need) -> list[_Row]:
+    """Many matches: each (demoted, level) group in index order, until `need` rows."""
+    out: list[_Row] = []
+    for demoted in (False, True):
+        for level, cond in levels:
+            rest = need - len(out)
+            if rest <= 0:
+                return out
+            group = f"{base} AND rank_demoted = %(demoted)s AND {VALID}{tp_sql}"
+            probe = min(PROBE_MAX, max(PROBE_MIN, rest * 20))
+            p = {**params, "demoted": demoted, "rest": rest, "probe": probe}
+            # Bounded probe: the first `probe` rows of the group in index order.
+            cur.execute(
+                f"SELECT id, rank_key, published_at, 0 FROM ("  # noqa: S608 (constant fragments; values are bound)
+                f" SELECT id, rank_key, published_at, search_title, search_document"
+                f" FROM listings_listing WHERE {group} ORDER BY {ORDER} LIMIT %(probe)s) w"
+                f" WHERE {cond} ORDER BY {ORDER} LIMIT %(rest)s",
+                p,
+            )
+            found = cur.fetchall()
+            if len(found) < rest:
+                # Sparse group: read its matches through the GIN index, then sort.
+                # (`rank_key + 0` keeps the planner off the btree order for this read.)
+                cur.execute(
+                    f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
+                    f" WHERE {group} AND {cond}"
+                    f" ORDER BY rank_key + 0 DESC, published_at DESC, id DESC LIMIT %(rest)s",
+                    p,
+                )
+                found = cur.fetchall()
+            out.extend(_Row(i, demoted, level, key, pub) for i, key, pub, _n in found)
+    return out
+
+
+# --- any database: the same rules in Python -----------------------------------------------
+
+
+def _search_python(*, query: Query, filters: _Filters, need: int, now: datetime, cap: int):
+    qs = Listing.objects.filter(status=Listing.Status.LIVE, kind=filters.kind)
+    if filters.category_ids is not None:
+        qs = qs.filter(category_id__in=filters.category_ids)
+    if filters.province:
+        qs = qs.filter(province=filters.province)
+    if filters.fixed_price_only:
+        qs = qs.filter(fixed_price=True)
+    qs = qs.select_related("category", "category__parent").only(
+        "id",
+        "company_id",
+        "title",
+        "keyword",
+        "brand",
+        "model",
+        "spec",
+        "description",
+        "category__name",
+        "category__parent__name",
+        "fixed_price",
+        "supports_escrow",
+        "published_at",
+        "rank_demoted",
+    )
+    tokens = query.all_tokens
+    whole = query.whole_tokens
+    matched = []
+    for obj in qs.iterator(chunk_size=2000):
+        if query.empty:
+            level = 0
+        else:
+            if not tokens_match(document_lexemes(document_fields(obj)), tokens):
+                continue
+            title_doc = build_document([obj.title])
+            level = ranking.match_level(
+                title_phrase=phrase_matches(title_doc, whole),
+                title_all=tokens_match(title_doc, tokens),
+            )
+        matched.append((obj, level))
+    tp = _trustpass_by_company([obj.company_id for obj, _ in matched], now) if matched else {}
+    rows = []
+    for obj, level in matched:
+        values = {
+            "fixed_price": obj.fixed_price,
+            "supports_escrow": obj.supports_escrow,
+            "published_at": obj.published_at,
+        }
+        key = _current_key(values, tp.get(obj.company_id, False), now)
+        if filters.trustpass_only and key < 4:
+            continue
+        rows.append(_Row(obj.pk, obj.rank_demoted, level, key, obj.published_at))
+    rows.sort(key=_Row.sort_key)
+    return rows[:need], len(rows)

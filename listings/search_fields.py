@@ -1,0 +1,15 @@
+"""A `tsvector` column on PostgreSQL, plain text elsewhere (the embedded SQLite default
+leaves it empty and searches in Python, see `listings.search`)."""
+
+from django.db import models
+
+
+class TsVectorField(models.Field):
+    description = "PostgreSQL tsvector (search document, R-S1)"
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+    def get_placeholder(self, value, compiler, connection):
+        # The value is a tsvector literal built in Python (listings.tokenize).
+        return "%s::tsvector" if connection.vendor == "postgresql" else "%s"
