@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -38,6 +39,9 @@ class Category(models.Model):
 class ListingQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status=Listing.Status.LIVE)
+
+    def pending(self):
+        return self.filter(status=Listing.Status.PENDING_REVIEW)
 
     def owned_by(self, company):
         return self.filter(company=company)
@@ -110,9 +114,26 @@ class Listing(models.Model):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     review_deadline = models.DateTimeField("审核截止", null=True, blank=True, db_index=True)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    # R-L3: each submission is a review round; the review task of an older round is a no-op.
+    review_round = models.PositiveIntegerField("审核轮次", default=0)
+    checked_at = models.DateTimeField("自动检查完成时间", null=True, blank=True)
+    rejection_emailed_round = models.PositiveIntegerField(default=0, editable=False)
+    # R-L3a: the normalised title duplicates are compared on (listings.checks.normalise_title).
+    title_key = models.CharField(max_length=120, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField("下架时间", null=True, blank=True)
     # Publication time for ranking (R-S2 key 5): set on going live, bumped by a refresh.
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     first_published_at = models.DateTimeField("首次上网时间", null=True, blank=True)
+    # R-L4: when the current review round went live (a refresh does not move it).
+    went_live_at = models.DateTimeField("本轮上网时间", null=True, blank=True)
     refreshed_at = models.DateTimeField("最近重发时间", null=True, blank=True)
     expires_at = models.DateTimeField("到期时间", null=True, blank=True, db_index=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -136,6 +157,7 @@ class Listing(models.Model):
         indexes = [
             models.Index(fields=["company", "status"]),
             models.Index(fields=["kind", "status", "-published_at"]),
+            models.Index(fields=["company", "title_key"], name="listing_company_title_key"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -147,6 +169,20 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # R-L3a: keep the duplicate-comparison key in step with the title, however saved.
+        from .checks import normalise_title
+
+        self.title_key = normalise_title(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "title_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.LIVE
 
 
 class ListingImage(models.Model):
@@ -207,6 +243,22 @@ class TermList(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+    def save(self, *args, **kwargs):
+        self.term = self.term.strip()
+        super().save(*args, **kwargs)
+        _terms_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _terms_changed()
+        return result
+
+
+def _terms_changed() -> None:
+    from .selectors import terms_changed
+
+    terms_changed()
 
 
 class ProhibitedTerm(TermList):

@@ -27,3 +27,153 @@ def newest_live(*, limit: int = 12, kind: str | None = None) -> list[Listing]:
     if kind:
         qs = qs.filter(kind=kind)
     return list(qs.order_by("-published_at")[:limit])
+
+
+# --- Listings (issue 3: R-L1–R-L5) ---------------------------------------------------------
+
+
+def company_listing_counts(company) -> dict[str, int]:
+    """Listings of a company per status (every status present, 0 when none)."""
+    from django.db.models import Count
+
+    counts = dict.fromkeys(Listing.Status.values, 0)
+    if company is None:
+        return counts
+    rows = (
+        Listing.objects.filter(company=company).values("status").annotate(n=Count("id")).order_by()
+    )
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def listing_can_view(listing: Listing, user) -> bool:
+    """Live listings for everyone; any status for the owner and staff (else a 404)."""
+    if listing.status == Listing.Status.LIVE:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_staff) or (
+        user.company_id is not None and listing.company_id == user.company_id
+    )
+
+
+def listing_get_visible(*, listing_id: int, user, queryset=None) -> Listing:
+    from .exceptions import ListingNotFound
+
+    qs = queryset if queryset is not None else Listing.objects.all()
+    listing = (
+        qs.select_related("company", "category", "category__parent").filter(pk=listing_id).first()
+    )
+    if listing is None or not listing_can_view(listing, user):
+        raise ListingNotFound()
+    return listing
+
+
+def listing_get_owned(*, listing_id: int, user) -> Listing:
+    """The caller's own listing; another member's is a 404 (never a 403)."""
+    from .exceptions import ListingNotFound
+
+    company_id = getattr(user, "company_id", None)
+    listing = (
+        Listing.objects.select_related("company", "category", "category__parent")
+        .filter(pk=listing_id, company_id=company_id)
+        .first()
+        if company_id
+        else None
+    )
+    if listing is None:
+        raise ListingNotFound()
+    return listing
+
+
+def company_listings(company, *, status: str | None = None):
+    qs = (
+        Listing.objects.filter(company=company)
+        .select_related("category", "category__parent")
+        .prefetch_related(
+            Prefetch("images", queryset=ListingImage.objects.order_by("position", "id"))
+        )
+        .order_by("-updated_at", "-id")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def review_queue():
+    """R-L4: pending listings, the nearest review deadline first."""
+    from .models import ListingCheck
+
+    return (
+        Listing.objects.filter(status=Listing.Status.PENDING_REVIEW)
+        .select_related("company", "category", "category__parent")
+        .prefetch_related(Prefetch("checks", queryset=ListingCheck.objects.order_by("code")))
+        .order_by("review_deadline", "id")
+    )
+
+
+def time_to_live_stats(*, days: int = 7, now=None) -> dict:
+    """R-L4: median and p95 of submission → live over listings that went live in the last
+    `days` days (seconds)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .review_deadline import median, percentile
+
+    now = now or timezone.now()
+    rows = Listing.objects.filter(
+        went_live_at__gte=now - timedelta(days=days),
+        went_live_at__lte=now,
+        submitted_at__isnull=False,
+    ).values_list("submitted_at", "went_live_at")
+    seconds = [max(0.0, (live - sub).total_seconds()) for sub, live in rows]
+    return {
+        "count": len(seconds),
+        "median_seconds": median(seconds),
+        "p95_seconds": percentile(seconds, 95),
+    }
+
+
+_TERMS_VERSION_KEY = "listings:terms-version"
+_terms_memo: dict[str, tuple[object, list[str]]] = {}
+
+
+def terms_changed() -> None:
+    """Call after a prohibited or brand term is added, changed or removed."""
+    import time
+
+    from django.core.cache import cache
+
+    cache.set(_TERMS_VERSION_KEY, time.time_ns(), None)
+    _terms_memo.clear()
+
+
+def _terms(model) -> list[str]:
+    """The terms of a staff list, memoised per process until the list changes."""
+    from django.core.cache import cache
+
+    version = cache.get(_TERMS_VERSION_KEY)
+    memo = _terms_memo.get(model.__name__)
+    if version is not None and memo is not None and memo[0] == version:
+        return memo[1]
+    terms = list(model.objects.values_list("term", flat=True))
+    if version is None:
+        version = cache.get_or_set(_TERMS_VERSION_KEY, 1, None)
+    _terms_memo[model.__name__] = (version, terms)
+    return terms
+
+
+def prohibited_terms() -> list[str]:
+    """R-L3b: the staff-maintained prohibited-products list."""
+    from .models import ProhibitedTerm
+
+    return _terms(ProhibitedTerm)
+
+
+def brand_terms() -> list[str]:
+    """R-L3d: the staff-maintained brand list."""
+    from .models import BrandTerm
+
+    return _terms(BrandTerm)

@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Each app adds its entries (listing expiry, membership reminders, nightly credit),
     # e.g. "name": {"task": "app.task", "schedule": crontab(minute=0, hour=3)}.
     "celery-ping": {"task": "marketplace.ping", "schedule": crontab(minute="*/30")},
+    # R-L2: live listings expire at the end of their validity (and leave search at once).
+    "listings-expire-due": {
+        "task": "listings.listing_expire_due",
+        "schedule": crontab(minute="*"),
+    },
     # R-S2: store the ranking keys that ran out (3-day windows, TrustPass runs at midnight).
     "search-refresh-rank-keys": {
         "task": "listings.search_refresh_rank_keys",
@@ -265,6 +270,11 @@ LISTING_MIN_CHINESE_SHARE = 0.30  # R-L3c
 LISTING_MIN_DESCRIPTION_CHARS = 30  # R-L3e
 INQUIRY_RATE_LIMIT_PER_HOUR = env.int("INQUIRY_RATE_LIMIT_PER_HOUR", default=20)  # R-I1
 TRUSTPASS_YEAR_PRICE_YUAN = 2800
+# R-T1: payment gateways (trade/gateway.py). "test" is the local test gateway; a real
+# provider is added to PAYMENT_GATEWAYS (name → class path) and chosen by PAYMENT_GATEWAY.
+PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="test")
+PAYMENT_GATEWAYS = {"test": "trade.gateway.LocalTestGateway"}
+PAYMENT_TEST_GATEWAY_SECRET = env("PAYMENT_TEST_GATEWAY_SECRET", default="")
 MAILBOX_QUOTA_BYTES = 5 * 1024 * 1024  # R-F3
 
 LOGGING = {
@@ -276,8 +286,3 @@ LOGGING = {
 
 # Admin header
 ADMIN_SITE_HEADER = "诚信通商务平台 管理后台"
-# R-T1: payment gateways (trade/gateway.py). "test" is the local test gateway; a real
-# provider is added to PAYMENT_GATEWAYS (name → class path) and chosen by PAYMENT_GATEWAY.
-PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="test")
-PAYMENT_GATEWAYS = {"test": "trade.gateway.LocalTestGateway"}
-PAYMENT_TEST_GATEWAY_SECRET = env("PAYMENT_TEST_GATEWAY_SECRET", default="")

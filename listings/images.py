@@ -1,0 +1,106 @@
+"""R-L5: the one pipeline listing images go through (Pillow).
+
+Stored listing images are RGB, 200×200 px, JPEG (or GIF when a GIF was sent), under
+200 KB. What can be brought to that form is converted (larger, smaller, PNG/WebP/BMP,
+CMYK, palette, transparency, EXIF rotation); what cannot is refused with a clear message:
+not an image (400 `not_an_image`), over 5 MB (413 `file_too_large`, refused before
+decoding, and for HTTP uploads before the whole body is read: see
+`marketplace.uploads.guard_upload_request`), or past Pillow's decompression-bomb limit
+(400 `image_too_large`).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps
+
+from marketplace.uploads import (
+    KB,
+    LISTING_UPLOAD_MAX_BYTES,
+    NotAnImage,
+    open_image,
+    validate_max_bytes,
+)
+
+SIDE = 200
+STORED_MAX_BYTES = 200 * KB  # stored files are strictly under this
+MAX_IMAGES_PER_LISTING = 6
+BACKGROUND = (255, 255, 255)
+JPEG_QUALITIES = (88, 80, 70, 60, 45, 30)
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    content: bytes
+    format: str  # "JPEG" or "GIF"
+    width: int
+    height: int
+
+    @property
+    def bytes(self) -> int:
+        return len(self.content)
+
+    @property
+    def extension(self) -> str:
+        return "gif" if self.format == "GIF" else "jpg"
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Any mode to RGB; transparency is laid on a white background."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, BACKGROUND)
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode == "RGB":
+        return image
+    if image.mode.startswith("I;16"):
+        image = image.point(lambda v: v / 256).convert("L")
+    elif image.mode in ("I", "F"):
+        image = image.convert("L")
+    return image.convert("RGB")
+
+
+def _fit(image: Image.Image) -> Image.Image:
+    """Scale to fit 200×200 keeping the proportions; the rest is white (never cropped)."""
+    return ImageOps.pad(
+        image, (SIDE, SIDE), method=Image.Resampling.LANCZOS, color=BACKGROUND, centering=(0.5, 0.5)
+    )
+
+
+def _encode_jpeg(image: Image.Image) -> bytes:
+    for quality in JPEG_QUALITIES:
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+        if out.tell() < STORED_MAX_BYTES:
+            return out.getvalue()
+    raise NotAnImage("图片无法压缩到 200 KB 以内，请换一张图片。")
+
+
+def _encode_gif(image: Image.Image) -> bytes | None:
+    out = io.BytesIO()
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(out, "GIF", optimize=True)
+    return out.getvalue() if out.tell() < STORED_MAX_BYTES else None
+
+
+def process_listing_image(upload) -> ProcessedImage:
+    """R-L5: validate, decode and convert an upload to the stored form.
+
+    `upload` is a file-like object (Django UploadedFile or BytesIO). Raises FileTooLarge
+    (413), NotAnImage or ImageTooLargeToDecode (400); nothing is stored here.
+    """
+    validate_max_bytes(upload, LISTING_UPLOAD_MAX_BYTES, label="图片")
+    image = open_image(upload)
+    source_format = (image.format or "").upper()
+    try:
+        image = ImageOps.exif_transpose(image)
+        fitted = _fit(_to_rgb(image))
+    except (OSError, ValueError) as exc:
+        raise NotAnImage() from exc
+    if source_format == "GIF":
+        content = _encode_gif(fitted)
+        if content is not None:
+            return ProcessedImage(content=content, format="GIF", width=SIDE, height=SIDE)
+    return ProcessedImage(content=_encode_jpeg(fitted), format="JPEG", width=SIDE, height=SIDE)
