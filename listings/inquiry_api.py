@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -159,10 +159,131 @@ def _thread_queryset(company, box: str, unread_only: bool):
     )
 
 
+# --- response shapes, for the OpenAPI schema ------------------------------------------
+
+_COMPANY = inline_serializer(
+    "InquiryCompany", {"member_id": serializers.CharField(), "name": serializers.CharField()}
+)
+_LISTING = inline_serializer(
+    "InquiryListing",
+    {
+        "id": serializers.IntegerField(),
+        "title": serializers.CharField(),
+        "kind": serializers.CharField(),
+    },
+    allow_null=True,
+)
+_QUOTE = inline_serializer(
+    "InquiryQuote",
+    {
+        "id": serializers.IntegerField(),
+        "unit_price": serializers.DecimalField(max_digits=12, decimal_places=2),
+        "quantity": serializers.IntegerField(),
+    },
+    allow_null=True,
+)
+_THREAD_FIELDS = {
+    "id": serializers.IntegerField(),
+    "kind": serializers.ChoiceField(choices=["inquiry", "quote"]),
+    "direction": serializers.ChoiceField(choices=["received", "sent"]),
+    "subject": serializers.CharField(),
+    "listing": _LISTING,
+    "counterpart": _COMPANY,
+    "message": serializers.CharField(),
+    "quantity": serializers.IntegerField(allow_null=True),
+    "quote": _QUOTE,
+    "last_message": serializers.CharField(),
+    "message_count": serializers.IntegerField(),
+    "unread": serializers.IntegerField(),
+    "created_at": serializers.DateTimeField(),
+    "last_message_at": serializers.DateTimeField(),
+}
+
+
+def _paginated(name: str, item):
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item,
+        },
+    )
+
+
+INBOX_PAGE_SCHEMA = _paginated(
+    "PaginatedInboxThreads", inline_serializer("InboxThread", _THREAD_FIELDS, many=True)
+)
+MESSAGES_SCHEMA = inline_serializer(
+    "InboxMessage",
+    many=True,
+    fields={
+        "id": serializers.IntegerField(),
+        "kind": serializers.ChoiceField(choices=["inquiry", "quote", "reply"]),
+        "from": _COMPANY,
+        "mine": serializers.BooleanField(),
+        "message": serializers.CharField(),
+        "quantity": serializers.IntegerField(allow_null=True),
+        "quote": _QUOTE,
+        "created_at": serializers.DateTimeField(),
+        "read_at": serializers.DateTimeField(allow_null=True),
+    },
+)
+THREAD_DETAIL_SCHEMA = inline_serializer(
+    "InboxThreadDetail", {**_THREAD_FIELDS, "messages": MESSAGES_SCHEMA}
+)
+REPLY_SCHEMA = inline_serializer(
+    "InboxReplyCreated",
+    {
+        "id": serializers.IntegerField(),
+        "inquiry": serializers.IntegerField(),
+        "message": serializers.CharField(),
+        "created_at": serializers.DateTimeField(),
+    },
+)
+QUOTE_CREATED_SCHEMA = inline_serializer(
+    "QuoteCreated",
+    {
+        "id": serializers.IntegerField(),
+        "inquiry": serializers.IntegerField(),
+        "listing": serializers.IntegerField(),
+        "unit_price": serializers.DecimalField(max_digits=12, decimal_places=2),
+        "quantity": serializers.IntegerField(),
+        "message": serializers.CharField(),
+        "created_at": serializers.DateTimeField(),
+    },
+)
+_FAVOURITE_FIELDS = {
+    "id": serializers.IntegerField(),
+    "listing": _LISTING,
+    "company": inline_serializer(
+        "FavouriteCompany",
+        {"member_id": serializers.CharField(), "name": serializers.CharField()},
+        allow_null=True,
+    ),
+    "created_at": serializers.DateTimeField(),
+}
+FAVOURITE_SCHEMA = inline_serializer("Favourite", _FAVOURITE_FIELDS)
+FAVOURITES_PAGE_SCHEMA = _paginated(
+    "PaginatedFavourites", inline_serializer("FavouriteItem", _FAVOURITE_FIELDS, many=True)
+)
+REPORT_SCHEMA = inline_serializer(
+    "ReportCreated", {"id": serializers.IntegerField(), "status": serializers.CharField()}
+)
+MARKED_SCHEMA = inline_serializer("InboxMarked", {"marked": serializers.IntegerField()})
+
+
 # --- views -------------------------------------------------------------------------------
 
 _CREATED = inline_serializer(
-    "InquiryCreated", {"id": serializers.IntegerField(), "message_id": serializers.IntegerField()}
+    "InquiryCreated",
+    {
+        "id": serializers.IntegerField(),
+        "message_id": serializers.IntegerField(),
+        "listing": serializers.IntegerField(),
+        "created_at": serializers.DateTimeField(),
+    },
 )
 
 
@@ -199,7 +320,19 @@ class InboxListApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: ThreadOut(many=True)}, tags=["inquiries"])
+    @extend_schema(
+        operation_id="inbox_list",
+        parameters=[
+            OpenApiParameter(
+                "box", str, enum=["received", "sent", "all"], description="默认 received"
+            ),
+            OpenApiParameter("unread", str, enum=["1"], description="只看未读"),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: INBOX_PAGE_SCHEMA},
+        tags=["inquiries"],
+    )
     def get(self, request):
         company = request.user.company
         box = request.query_params.get("box", "received")
@@ -218,7 +351,7 @@ class InboxDetailApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(tags=["inquiries"])
+    @extend_schema(responses={200: THREAD_DETAIL_SCHEMA}, tags=["inquiries"])
     def get(self, request, pk: int):
         company = request.user.company
         thread = selectors.inquiry_get_for_company(company=company, inquiry_id=pk)
@@ -234,7 +367,7 @@ class InboxReplyApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=ReplyInput, tags=["inquiries"])
+    @extend_schema(request=ReplyInput, responses={201: REPLY_SCHEMA}, tags=["inquiries"])
     def post(self, request, pk: int):
         company = request.user.company
         selectors.inquiry_get_for_company(company=company, inquiry_id=pk)  # 404 first
@@ -259,7 +392,7 @@ class InboxReadApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, tags=["inquiries"])
+    @extend_schema(request=None, responses={200: MARKED_SCHEMA}, tags=["inquiries"])
     def post(self, request, pk: int):
         marked = services.inquiry_mark_read(user=request.user, inquiry_id=pk)
         return Response({"marked": marked})
@@ -270,7 +403,7 @@ class BuyLeadQuoteCreateApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=QuoteInput, tags=["buy-leads"])
+    @extend_schema(request=QuoteInput, responses={201: QUOTE_CREATED_SCHEMA}, tags=["buy-leads"])
     def post(self, request, pk: int):
         lead = services.buy_lead_for_quote(listing_id=pk)  # 404 when no such live lead
         if not privileges.can_quote(request.user.company):
@@ -321,7 +454,9 @@ class FavouriteListApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(tags=["favourites"])
+    @extend_schema(
+        operation_id="favourites_list", responses={200: FAVOURITES_PAGE_SCHEMA}, tags=["favourites"]
+    )
     def get(self, request):
         kind = "suppliers" if request.query_params.get("kind") == "suppliers" else "listings"
         paginator = PageNumberPagination()
@@ -330,7 +465,7 @@ class FavouriteListApi(APIView):
         )
         return paginator.get_paginated_response([_favourite(f) for f in page])
 
-    @extend_schema(request=FavouriteInput, tags=["favourites"])
+    @extend_schema(request=FavouriteInput, responses={201: FAVOURITE_SCHEMA}, tags=["favourites"])
     def post(self, request):
         data = FavouriteInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -347,7 +482,7 @@ class FavouriteListApi(APIView):
 class FavouriteDeleteApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(tags=["favourites"])
+    @extend_schema(responses={204: None}, tags=["favourites"])
     def delete(self, request, pk: int):
         services.favourite_remove(user=request.user, favourite_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -366,7 +501,7 @@ class ListingReportCreateApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=ReportInput, tags=["inquiries"])
+    @extend_schema(request=ReportInput, responses={201: REPORT_SCHEMA}, tags=["inquiries"])
     def post(self, request, pk: int):
         if not Listing.objects.filter(pk=pk, status=Listing.Status.LIVE).exists():
             raise ListingNotInquirable("该信息不存在或已下架，无需举报。")
