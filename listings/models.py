@@ -185,6 +185,15 @@ class Listing(models.Model):
         return self.status == self.Status.LIVE
 
 
+class ReviewQueueListing(Listing):
+    """The moderation queue of the admin (R-L3, R-L4): pending listings by deadline."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "待审核信息"
+        verbose_name_plural = "审核队列"
+
+
 class ListingImage(models.Model):
     """A stored listing image: RGB JPEG or GIF, 200×200, under 200 KB (R-L5)."""
 
