@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
+from listings import inquiry_selectors
 from listings.models import Category, Listing, ListingImage
 from members import privileges
 from members.models import Company
@@ -166,23 +166,14 @@ def shop_live_listing_count(company: Company) -> int:
 
 
 def company_response_stats(company: Company) -> dict | None:
-    """The inquiries area's response statistics, when that area provides them."""
-    try:
-        module = importlib.import_module("listings.inquiry_selectors")
-    except ImportError:
-        return None
-    stats_fn = getattr(module, "company_response_stats", None)
-    if stats_fn is None:
-        return None
-    stats = stats_fn(company)
-    if stats is None:
-        return None
+    """R-I1 response rate from the inquiries area, with `percent` (None without inquiries)."""
+    stats = inquiry_selectors.company_response_stats(company)
     if not isinstance(stats, dict):
-        stats = {"response_rate": stats}
-    rate = stats.get("response_rate", stats.get("rate"))
-    if isinstance(rate, int | float) and rate <= 1:
-        rate = round(rate * 100)
-    return {**stats, "percent": rate}
+        return None
+    percent = stats.get("response_rate_percent")
+    if percent is None and isinstance(stats.get("response_rate"), int | float):
+        percent = round(stats["response_rate"] * 100)
+    return {**stats, "percent": percent}
 
 
 # --- mailbox (R-F3) --------------------------------------------------------------------------

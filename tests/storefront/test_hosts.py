@@ -148,9 +148,7 @@ class TestOfflineWhileNotTrustPass:
             body = response.content.decode()
             assert "该商铺暂未开放" in body and "不是诚信通会员" in body
 
-    def test_offline_the_day_the_membership_ends_and_back_the_day_a_new_one_starts(
-        self, settings
-    ):
+    def test_offline_the_day_the_membership_ends_and_back_the_day_a_new_one_starts(self, settings):
         today = timezone.localdate()
         company = CompanyFactory()
         host = shop_host(company, settings)

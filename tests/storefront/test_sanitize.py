@@ -32,7 +32,7 @@ def test_introduction_images_only_from_our_uploads():
 
 
 def test_introduction_keeps_the_formatting_a_member_needs():
-    html = "<h2>公司简介</h2><ul><li>年产 5 万吨</li></ul><table><tr><td colspan=\"2\">表</td></tr></table>"
+    html = '<h2>公司简介</h2><ul><li>年产 5 万吨</li></ul><table><tr><td colspan="2">表</td></tr></table>'
     out = introduction_clean(html, image_prefix=PREFIX)
     assert "<h2>公司简介</h2>" in out and "<li>年产 5 万吨</li>" in out
     assert 'colspan="2"' in out
