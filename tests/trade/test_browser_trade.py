@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from tests.factories import TrustPassPeriodFactory, UserFactory
 from tests.trade.factories import EscrowListingFactory
@@ -32,8 +33,13 @@ def browser():
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # The test body's ORM calls ran in Playwright's context and got their own
+            # connection; close it, or the test database cannot be dropped afterwards.
+            connections.close_all()
 
 
 def _login(browser, live_server, username):

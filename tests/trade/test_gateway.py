@@ -334,3 +334,12 @@ def test_with_a_provider_that_needs_the_payer_the_order_waits_for_its_callback(
     # Refunds go back through the gateway that took the money.
     order = services.order_refund(order_id=order.pk, by=order.seller)
     assert Payment.objects.get(pk=payment.pk).status == "refunded"
+
+
+def test_deploy_check_warns_about_the_test_gateway(settings):
+    from trade.system_checks import test_gateway_in_production
+
+    assert [w.id for w in test_gateway_in_production(None)] == ["trade.W001"]
+    settings.PAYMENT_GATEWAYS = {"redirect": "tests.trade.gateways.RedirectOnlyGateway"}
+    settings.PAYMENT_GATEWAY = "redirect"
+    assert test_gateway_in_production(None) == []
