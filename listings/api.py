@@ -17,15 +17,15 @@ from .models import BrandTerm, Listing, ListingImage, ProhibitedTerm
 from .serializers import (
     BrandTermSerializer,
     CategoryTreeSerializer,
-    ImageInputSerializer,
-    ImageSerializer,
+    ListingImageInputSerializer,
+    ListingImageSerializer,
     ListingInputSerializer,
     ListingSerializer,
     ListingSummarySerializer,
     ProhibitedTermSerializer,
-    QueueItemSerializer,
-    RejectInputSerializer,
-    TermInputSerializer,
+    ReviewQueueItemSerializer,
+    ListingRejectInputSerializer,
+    ListingTermInputSerializer,
 )
 
 
@@ -161,23 +161,23 @@ class ListingImagesApi(_OwnedListingAction):
             guard_upload_request(request, limit=LISTING_UPLOAD_MAX_BYTES, label="图片")
         super().initial(request, *args, **kwargs)
 
-    @extend_schema(request={"multipart/form-data": ImageInputSerializer}, responses=ImageSerializer)
+    @extend_schema(request={"multipart/form-data": ListingImageInputSerializer}, responses=ListingImageSerializer)
     def get(self, request, pk: int):
         listing = self.owned(request, pk)
         return Response(
-            ImageSerializer(listing.images.all(), many=True, context={"request": request}).data
+            ListingImageSerializer(listing.images.all(), many=True, context={"request": request}).data
         )
 
     @extend_schema(
-        request={"multipart/form-data": ImageInputSerializer}, responses={201: ImageSerializer}
+        request={"multipart/form-data": ListingImageInputSerializer}, responses={201: ListingImageSerializer}
     )
     def post(self, request, pk: int):
         listing = self.owned(request, pk)
-        data = ImageInputSerializer(data=request.data)
+        data = ListingImageInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         image = services.listing_image_add(listing=listing, upload=data.validated_data["image"])
         return Response(
-            ImageSerializer(image, context={"request": request}).data,
+            ListingImageSerializer(image, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -211,11 +211,11 @@ class StaffReviewQueueApi(APIView):
 
     permission_classes = [staff_permission("listings.view_listing")]
 
-    @extend_schema(responses=QueueItemSerializer(many=True))
+    @extend_schema(responses=ReviewQueueItemSerializer(many=True))
     def get(self, request):
         paginator = generics.GenericAPIView.pagination_class()
         page = paginator.paginate_queryset(selectors.review_queue(), request, view=self)
-        return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
+        return paginator.get_paginated_response(ReviewQueueItemSerializer(page, many=True).data)
 
 
 class StaffListingApproveApi(APIView):
@@ -231,10 +231,10 @@ class StaffListingApproveApi(APIView):
 class StaffListingRejectApi(APIView):
     permission_classes = [staff_permission("listings.change_listing")]
 
-    @extend_schema(request=RejectInputSerializer, responses={200: dict})
+    @extend_schema(request=ListingRejectInputSerializer, responses={200: dict})
     def post(self, request, pk: int):
         listing = get_object_or_404(Listing, pk=pk)
-        data = RejectInputSerializer(data=request.data)
+        data = ListingRejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         listing = services.listing_reject(
             listing=listing,
@@ -282,9 +282,9 @@ def _term_views(kind: str, model, serializer_class):
             page = paginator.paginate_queryset(qs, request, view=self)
             return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
-        @extend_schema(request=TermInputSerializer, responses={201: serializer_class})
+        @extend_schema(request=ListingTermInputSerializer, responses={201: serializer_class})
         def post(self, request):
-            data = TermInputSerializer(data=request.data)
+            data = ListingTermInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             term = services.term_add(kind=kind, **data.validated_data)
             return Response(serializer_class(term).data, status=status.HTTP_201_CREATED)

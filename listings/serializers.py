@@ -58,18 +58,18 @@ class ListingInputSerializer(serializers.Serializer):
         return values
 
 
-class RejectInputSerializer(serializers.Serializer):
+class ListingRejectInputSerializer(serializers.Serializer):
     codes = serializers.ListField(
         child=serializers.ChoiceField(choices=[*checks.CHECK_CODES, "other"]), allow_empty=False
     )
     detail = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class ImageInputSerializer(serializers.Serializer):
+class ListingImageInputSerializer(serializers.Serializer):
     image = serializers.FileField()
 
 
-class TermInputSerializer(serializers.Serializer):
+class ListingTermInputSerializer(serializers.Serializer):
     term = serializers.CharField(max_length=50)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -100,7 +100,7 @@ class CategoryTreeSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "children"]
 
 
-class ImageSerializer(serializers.ModelSerializer):
+class ListingImageSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -111,7 +111,7 @@ class ImageSerializer(serializers.ModelSerializer):
         return _absolute(self.context.get("request"), obj.image.url)
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class ListingCheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = ListingCheck
         fields = ["code", "passed", "detail", "rule"]
@@ -188,7 +188,7 @@ class ListingSerializer(serializers.ModelSerializer):
         return [_absolute(request, img.image.url) for img in self._images(obj)]
 
     def get_image_details(self, obj) -> list[dict]:
-        return ImageSerializer(self._images(obj), many=True, context=self.context).data
+        return ListingImageSerializer(self._images(obj), many=True, context=self.context).data
 
     def get_company(self, obj) -> dict:
         c = obj.company
@@ -224,7 +224,7 @@ class ListingSerializer(serializers.ModelSerializer):
     def get_checks(self, obj) -> list[dict] | None:
         if not self._privileged(obj):
             return None
-        return CheckSerializer(obj.checks.all(), many=True).data
+        return ListingCheckSerializer(obj.checks.all(), many=True).data
 
     def get_url(self, obj) -> str:
         return _absolute(self.context.get("request"), f"/listings/{obj.pk}/")
@@ -254,7 +254,7 @@ class ListingSummarySerializer(serializers.ModelSerializer):
         ]
 
 
-class QueueItemSerializer(serializers.ModelSerializer):
+class ReviewQueueItemSerializer(serializers.ModelSerializer):
     """GET /api/v1/staff/review-queue/: pending listings with checks and deadline."""
 
     deadline = serializers.DateTimeField(source="review_deadline")

@@ -248,6 +248,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        # Listings (R-L1/R-L2): named, so they do not collide with other apps' "kind"/"status".
+        "ListingKindEnum": "listings.models.Listing.Kind",
+        "ListingStatusEnum": "listings.models.Listing.Status",
+        "ListingValidityEnum": "listings.models.Listing.Validity",
+    },
 }
 
 # --- Content-Security-Policy (django-csp 4) ----------------------------------------------
