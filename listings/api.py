@@ -20,12 +20,12 @@ from .serializers import (
     ListingImageInputSerializer,
     ListingImageSerializer,
     ListingInputSerializer,
+    ListingRejectInputSerializer,
     ListingSerializer,
     ListingSummarySerializer,
+    ListingTermInputSerializer,
     ProhibitedTermSerializer,
     ReviewQueueItemSerializer,
-    ListingRejectInputSerializer,
-    ListingTermInputSerializer,
 )
 
 
@@ -161,15 +161,21 @@ class ListingImagesApi(_OwnedListingAction):
             guard_upload_request(request, limit=LISTING_UPLOAD_MAX_BYTES, label="图片")
         super().initial(request, *args, **kwargs)
 
-    @extend_schema(request={"multipart/form-data": ListingImageInputSerializer}, responses=ListingImageSerializer)
+    @extend_schema(
+        request={"multipart/form-data": ListingImageInputSerializer},
+        responses=ListingImageSerializer,
+    )
     def get(self, request, pk: int):
         listing = self.owned(request, pk)
         return Response(
-            ListingImageSerializer(listing.images.all(), many=True, context={"request": request}).data
+            ListingImageSerializer(
+                listing.images.all(), many=True, context={"request": request}
+            ).data
         )
 
     @extend_schema(
-        request={"multipart/form-data": ListingImageInputSerializer}, responses={201: ListingImageSerializer}
+        request={"multipart/form-data": ListingImageInputSerializer},
+        responses={201: ListingImageSerializer},
     )
     def post(self, request, pk: int):
         listing = self.owned(request, pk)
