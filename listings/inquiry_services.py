@@ -196,11 +196,16 @@ def inquiry_send(*, sender, message, quantity=None, listing=None, company=None) 
         listing_id = listing.pk if isinstance(listing, Listing) else listing
         listing = (
             Listing.objects.select_related("company")
-            .filter(pk=listing_id, status=Listing.Status.LIVE, kind=Listing.Kind.SUPPLY)
+            .filter(pk=listing_id, status=Listing.Status.LIVE)
             .first()
         )
         if listing is None:
             raise ListingNotInquirable()
+        if listing.kind == Listing.Kind.DEMAND:
+            # R-M3.1: buyers of demand listings are reached by quotation, a TrustPass privilege.
+            raise InquiryNotAllowed(
+                f"这是求购信息，请通过报价联系买家（报价仅限诚信通会员）：/buy-leads/{listing.pk}/quote/"
+            )
         seller, subject = listing.company, listing.title
     else:
         seller = company if isinstance(company, Company) else Company.objects.get(pk=company)
@@ -211,8 +216,6 @@ def inquiry_send(*, sender, message, quantity=None, listing=None, company=None) 
     thread = _thread_for_update(
         listing=listing, buyer=buyer, seller=seller, kind=Inquiry.Kind.INQUIRY, subject=subject
     )
-    if thread.buyer_id != buyer.pk:  # pragma: no cover - guarded by the lookup
-        raise InquiryNotFound()
     thread.new_message = _post(
         thread=thread,
         kind=InquiryMessage.Kind.INQUIRY,

@@ -92,8 +92,10 @@ def test_only_live_listings_take_inquiries(status):
 
 def test_demand_listings_take_quotes_not_inquiries():
     listing = ListingFactory(kind="demand")
-    with pytest.raises(ListingNotInquirable):
+    with pytest.raises(InquiryNotAllowed) as exc:
         services.inquiry_send(sender=UserFactory(), message="询价", listing=listing)
+    assert f"/buy-leads/{listing.pk}/quote/" in exc.value.detail
+    assert not Inquiry.objects.exists()
 
 
 def test_no_inquiry_to_ones_own_company():
