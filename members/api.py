@@ -11,6 +11,7 @@ from marketplace.exceptions import DomainError, Forbidden, NotFound
 from . import selectors, services
 from .exceptions import InvalidCredentials, InvalidRegistrationNumber, LoginLocked
 from .models import Company, MembershipOrder, TrustPassPeriod, VerificationApplication
+from .rules import normalise_registration_number, registration_number_problem
 from .serializers import (
     MembershipGrantInputSerializer,
     MembershipOrderInputSerializer,
@@ -232,12 +233,17 @@ class VerificationListCreateApi(generics.ListAPIView):
     @extend_schema(request=VerificationInputSerializer, responses={201: VerificationSerializer})
     def post(self, request):
         company = _own_company(request)
+        # The registration number is checked first: a bad one is always
+        # `invalid_registration_number` (API.md), whatever else is wrong.
+        raw = request.data.get("registration_number") if hasattr(request.data, "get") else None
+        number = normalise_registration_number(raw if isinstance(raw, str) else "")
+        problem = registration_number_problem(number)
+        if problem:
+            if not number:
+                problem = "请填写营业执照上的 18 位统一社会信用代码。"
+            raise InvalidRegistrationNumber(problem, fields={"registration_number": [problem]})
         data = VerificationInputSerializer(data=request.data)
-        if not data.is_valid():
-            if "registration_number" in data.errors and len(data.errors) == 1:
-                msg = "请填写营业执照上的 18 位统一社会信用代码。"
-                raise InvalidRegistrationNumber(msg, fields={"registration_number": [msg]})
-            data.is_valid(raise_exception=True)
+        data.is_valid(raise_exception=True)
         d = data.validated_data
         application = services.verification_apply(
             company=company,
@@ -247,6 +253,7 @@ class VerificationListCreateApi(generics.ListAPIView):
             applicant_title=d.get("applicant_title", ""),
             applicant_phone=d.get("applicant_phone", ""),
             by=request.user,
+            allow_unlisted_agency=True,
         )
         return Response(VerificationSerializer(application).data, status=status.HTTP_201_CREATED)
 

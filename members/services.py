@@ -405,15 +405,29 @@ def _company_email(company: Company) -> str | None:
 # --- R-C2: identity verification -----------------------------------------------------------
 
 
-def _agency_resolve(agency: VerificationAgency | int | str | None) -> VerificationAgency:
+UNLISTED_AGENCY_NOTE = "申请企业填写，不在认证机构列表中：审核时请核实该机构是否获得授权。"
+
+
+def _agency_resolve(
+    agency: VerificationAgency | int | str | None, *, allow_unlisted: bool = False
+) -> VerificationAgency:
+    """The agency chosen from the staff list (by instance, id or exact name). With
+    `allow_unlisted` (the API, where a client names the agency as free text, R-C2), a name
+    not on the list is recorded as an agency staff have not listed (inactive, so the form
+    never offers it) and staff check it when they decide."""
     qs = VerificationAgency.objects.filter(active=True)
     found = None
+    text = agency.strip() if isinstance(agency, str) else ""
     if isinstance(agency, VerificationAgency):
         found = qs.filter(pk=agency.pk).first()
-    elif isinstance(agency, int) or (isinstance(agency, str) and agency.strip().isdigit()):
+    elif isinstance(agency, int) or text.isdigit():
         found = qs.filter(pk=int(agency)).first()
-    elif isinstance(agency, str) and agency.strip():
-        found = qs.filter(name=agency.strip()).first()
+    elif text:
+        found = qs.filter(name=text).first()
+        if found is None and allow_unlisted and 2 <= len(text) <= 100:
+            found, _ = VerificationAgency.objects.get_or_create(
+                name=text, defaults={"active": False, "description": UNLISTED_AGENCY_NOTE[:200]}
+            )
     if found is None:
         names = "、".join(qs.values_list("name", flat=True)[:10])
         detail = f"请从列表中选择一家认证机构（可选：{names}）。" if names else None
@@ -433,6 +447,7 @@ def verification_apply(
     applicant_title: str = "",
     applicant_phone: str = "",
     by: User | None = None,
+    allow_unlisted_agency: bool = False,
 ) -> VerificationApplication:
     """R-C2: the company applies, naming the agency, its registration number (GB 32100-2015)
     and the applicant it authorised. Staff then approve or reject."""
@@ -444,7 +459,7 @@ def verification_apply(
     if not applicant_name:
         msg = "请填写经企业授权的申请人姓名。"
         raise DomainError(msg, code="invalid", rule="R-C2", fields={"applicant_name": [msg]})
-    agency_obj = _agency_resolve(agency)
+    agency_obj = _agency_resolve(agency, allow_unlisted=allow_unlisted_agency)
     locked = Company.objects.select_for_update().get(pk=company.pk)
     if locked.verified:
         raise AlreadyVerified()

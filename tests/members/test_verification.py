@@ -289,3 +289,44 @@ def test_staff_without_the_permission_is_403_and_with_it_200(agency):
     clerk.user_permissions.add(Permission.objects.get(codename="decide_verificationapplication"))
     clerk = type(clerk).objects.get(pk=clerk.pk)  # drop the permission cache
     assert auth_client(clerk).post(url).status_code == 200
+
+
+def test_api_agency_named_as_free_text_is_recorded_for_staff_to_check(member):
+    listed = VerificationAgencyFactory(name="中诚信征信有限公司")
+    body = {
+        "agency": "某某认证中心",
+        "registration_number": VALID_NUMBERS[0],
+        "applicant_name": "李",
+    }
+    response = auth_client(member).post("/api/v1/verifications/", body, format="json")
+    assert response.status_code == 201 and response.json()["agency"] == "某某认证中心"
+    app = VerificationApplication.objects.get(pk=response.json()["id"])
+    assert not app.agency.active and app.agency != listed
+    # The browser form offers only the staff list.
+    from members.forms import VerificationForm
+
+    assert list(VerificationForm().fields["agency"].queryset) == [listed]
+
+
+def test_api_unknown_agency_id_is_400(member, agency):
+    body = {"agency": 987654, "registration_number": VALID_NUMBERS[0], "applicant_name": "李"}
+    response = auth_client(member).post("/api/v1/verifications/", body, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "invalid_agency"
+    assert agency.name in response.json()["detail"]
+
+
+def test_api_bad_number_wins_over_other_missing_fields(member):
+    response = auth_client(member).post(
+        "/api/v1/verifications/", {"registration_number": "123"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_registration_number"
+    missing = auth_client(member).post("/api/v1/verifications/", {}, format="json")
+    assert missing.json()["code"] == "invalid_registration_number"
+    assert "请填写" in missing.json()["detail"]
+
+
+def test_api_missing_applicant_is_400_with_the_field(member, agency):
+    body = {"agency": agency.pk, "registration_number": VALID_NUMBERS[0]}
+    response = auth_client(member).post("/api/v1/verifications/", body, format="json")
+    assert response.status_code == 400 and "applicant_name" in response.json()["fields"]
