@@ -28,9 +28,10 @@ messages: install
 	@command -v msgfmt >/dev/null || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq gettext >/dev/null); }
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 
-# Browser tests drive Debian's Chromium (playwright cannot download browsers here).
+# Browser tests drive Debian's Chromium (playwright cannot download browsers here); a small
+# CJK font makes the screenshots they leave in test-artifacts/ readable.
 browser:
-	@command -v chromium >/dev/null || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); }
+	@command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q . || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null); }
 
 run: messages
 	$(BIN)/python manage.py migrate --noinput
