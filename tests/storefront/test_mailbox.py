@@ -283,3 +283,52 @@ class TestMailboxPages:
         response = self.client(UserFactory()).get("/my/mailbox/")
         assert response.status_code == 403
         assert "企业邮箱是诚信通会员的专享服务" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_management_command_receives_mail_and_stops_on_sigterm(tp_user, settings, tmp_path):
+    """`manage.py run_mail_receiver` (what `make mail` runs) in its own process."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    port = free_port()
+    db = connection.settings_dict  # the test database, not the development one
+    env = {
+        **os.environ,
+        "MAILBOX_ROOT": str(tmp_path / "mb"),
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}"
+        f":{db['PORT'] or 5432}/{db['NAME']}",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "run_mail_receiver", "--port", str(port)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client = smtplib.SMTP("127.0.0.1", port, timeout=10)
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read()
+                assert time.monotonic() < deadline, "receiver did not start"
+                time.sleep(0.2)
+        to = address(tp_user.company, settings)
+        with client:
+            assert client.sendmail("a@example.com", [to], raw_message(to)) == {}
+        assert MailMessage.objects.filter(company=tp_user.company).count() == 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, output
+    assert "收信服务已停止" in output

@@ -1,5 +1,6 @@
 """R-F3: `manage.py run_mail_receiver` (and `make mail`): the enterprise-mailbox SMTP server."""
 
+import signal
 import threading
 
 from django.conf import settings
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.MAIL_RECEIVER_PORT)
 
     def handle(self, *args, host, port, **options):
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
         controller = make_controller(host, port)
         controller.start()
         self.stdout.write(
@@ -25,9 +29,8 @@ class Command(BaseCommand):
             )
         )
         try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+            while not stop.wait(1):
+                pass
         finally:
             controller.stop()
             self.stdout.write("收信服务已停止。")
