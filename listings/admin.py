@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -121,6 +121,13 @@ class CheckInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        order = Case(
+            *[When(code=code, then=Value(i)) for i, code in enumerate(checks.CHECK_CODES)],
+            default=Value(99),
+        )
+        return super().get_queryset(request).order_by(order)
+
     @admin.display(description="检查项")
     def label(self, obj):
         return checks.CHECK_LABELS.get(obj.code, obj.code)
@@ -207,21 +214,19 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 def _check_marks(obj) -> str:
+    """Compact: all passed, or the failed checks in red (details on hover)."""
     rows = list(obj.checks.all())
     if not rows:
         return format_html('<span style="color:#999">{}</span>', "检查中…")
+    failed = [c for c in rows if not c.passed]
+    if not failed:
+        return format_html(
+            '<span class="checks-ok" style="color:#1a7f37">✓ {} 项全部通过</span>', len(rows)
+        )
     return format_html_join(
-        " ",
-        '<span title="{}" style="color:{}">{}{}</span>',
-        (
-            (
-                c.detail or "通过",
-                "#1a7f37" if c.passed else "#c62828",
-                "✓" if c.passed else "✗",
-                checks.CHECK_LABELS.get(c.code, c.code),
-            )
-            for c in rows
-        ),
+        "<br>",
+        '<span class="check-failed" title="{}" style="color:#c62828">✗ {}</span>',
+        ((c.detail, checks.CHECK_LABELS.get(c.code, c.code)) for c in failed),
     )
 
 

@@ -197,8 +197,10 @@ def listing_manage(request, pk: int):
     refreshed_today = bool(
         listing.refreshed_at and timezone.localtime(listing.refreshed_at).date() == today
     )
+    order = {code: i for i, code in enumerate(checks.CHECK_CODES)}
     check_rows = [
-        {"label": checks.CHECK_LABELS.get(c.code, c.code), "check": c} for c in listing.checks.all()
+        {"label": checks.CHECK_LABELS.get(c.code, c.code), "check": c}
+        for c in sorted(listing.checks.all(), key=lambda c: order.get(c.code, 99))
     ]
     return render(
         request,
