@@ -25,11 +25,12 @@ over the live listings of the requested kind (slower, same results).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -52,6 +53,8 @@ from .tokenize import (
 )
 
 MAX_PAGE_SIZE = 100
+# Not needed on a result card; the documents are large (and TOASTed).
+HEAVY_FIELDS = ("search_title", "search_document", "description", "rejection_reasons")
 DEFAULT_PAGE_SIZE = 20
 
 
@@ -201,8 +204,12 @@ def _load_hits(rows: list[_Row], query: Query) -> list[SearchHit]:
 
     if not rows:
         return []
-    listings = Listing.objects.select_related("company", "category").prefetch_related(
-        Prefetch("images", queryset=ListingImage.objects.order_by("position", "id"))
+    listings = (
+        Listing.objects.select_related("company", "category")
+        .defer(*HEAVY_FIELDS)
+        .prefetch_related(
+            Prefetch("images", queryset=ListingImage.objects.order_by("position", "id"))
+        )
     )
     by_id = {obj.pk: obj for obj in listings.filter(pk__in=[r.id for r in rows])}
     hits = []
@@ -263,6 +270,12 @@ STALE = "rank_valid_until <= %(now)s"
 ORDER = "rank_key DESC, published_at DESC, id DESC"
 PROBE_MIN = 400
 PROBE_MAX = 4000
+# Above this many estimated matches we do not count them one by one (see the docstring).
+SMALL_ESTIMATE = 3000
+# The planner does not know that `tsvector @@` on a row costs a TOAST read (~10 µs), so for
+# the reads that should use the GIN index (exact, no per-row check) we turn off the others.
+GIN_ONLY = "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; "
+ANY_PLAN = "SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on; "
 
 
 def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetime, cap: int):
@@ -283,10 +296,12 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         levels = [(3, t3)]
         if params["q3"] != params["q2"]:
             levels.append((2, f"{t2} AND NOT {t3}"))
-        levels.append((1, f"{match} AND NOT {t2}"))
+        # the small title first: rows of level 2 or 3 never read the large document
+        levels.append((1, f"NOT {t2} AND {match}"))
         level_expr = f"CASE WHEN {t3} THEN 3 WHEN {t2} THEN 2 ELSE 1 END"
 
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL work_mem = '64MB'")
         # 1. rows whose stored key ran out: few; keyed here at `now`.
         cur.execute(
             f"SELECT id, company_id, rank_demoted, {level_expr}, published_at, fixed_price,"  # noqa: S608 (constant fragments; values are bound)
@@ -303,49 +318,58 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
                 continue
             stale.append(_Row(i, demoted, level, key, published_at))
 
-        # 2. how many match (exactly, up to the cap).
-        cur.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM listings_listing WHERE {base} AND {VALID}"  # noqa: S608 (constant fragments; values are bound)
-            f" AND {match}{tp_sql} LIMIT %(cap1)s) s",
-            {**params, "cap1": cap + 1},
-        )
-        total = cur.fetchone()[0] + len(stale)
+        # 2. about how many match: the planner's estimate (from the tsvector statistics).
+        where = f"{base} AND {VALID} AND {match}{tp_sql}"
+        cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM listings_listing WHERE {where}", params)  # noqa: S608 (constant fragments; values are bound)
+        plan = cur.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        estimate = plan[0]["Plan"]["Plan Rows"]
+
         main: list[_Row] = []
-        if total and need:
-            if total <= cap:
-                main = _fetch_all_sorted(cur, base, match, level_expr, tp_sql, params, need)
-            else:
-                main = _fetch_by_groups(cur, base, levels, tp_sql, params, need)
+        total: int | None = None
+        if estimate <= SMALL_ESTIMATE:
+            # 3a. few: count them exactly (up to the cap) through the GIN index.
+            cur.execute(
+                GIN_ONLY + f"SELECT count(*) FROM (SELECT 1 FROM listings_listing WHERE {where}"  # noqa: S608 (constant fragments; values are bound)
+                f" LIMIT %(cap1)s) s",
+                {**params, "cap1": cap + 1},
+            )
+            total = cur.fetchone()[0]
+            if total and need and total <= cap:
+                cur.execute(
+                    GIN_ONLY + f"SELECT id, rank_demoted, lvl, rank_key, published_at FROM ("  # noqa: S608 (constant fragments; values are bound)
+                    f" SELECT id, rank_demoted, {level_expr} AS lvl, rank_key, published_at"
+                    f" FROM listings_listing WHERE {where}) s"
+                    f" ORDER BY rank_demoted, lvl DESC, {ORDER} LIMIT %(need)s",
+                    {**params, "need": need},
+                )
+                main = [_Row(*r) for r in cur.fetchall()]
+        if need and (total is None or total > cap):
+            # 3b. many: each (demoted, level) group in index order.
+            main, exhausted = _fetch_by_groups(cur, base, levels, tp_sql, params, need)
+            if total is None:
+                # Not counted: more than the cap, unless every group ran out early.
+                total = len(main) if exhausted else cap + 1
+        total = (total or 0) + len(stale)
     rows = sorted(main + stale, key=_Row.sort_key)
     return rows[:need], total
 
 
-def _fetch_all_sorted(cur, base, match, level_expr, tp_sql, params, need) -> list[_Row]:
-    """Few matches: read them all through the GIN index, sort in the database."""
-    cur.execute(
-        f"SELECT id, rank_demoted, lvl, rank_key, published_at FROM ("  # noqa: S608 (constant fragments; values are bound)
-        f" SELECT id, rank_demoted, {level_expr} AS lvl, rank_key, published_at"
-        f" FROM listings_listing WHERE {base} AND {VALID} AND {match}{tp_sql}) s"
-        f" ORDER BY rank_demoted, lvl DESC, {ORDER} LIMIT %(need)s",
-        {**params, "need": need},
-    )
-    return [_Row(*r) for r in cur.fetchall()]
-
-
-def _fetch_by_groups(cur, base, levels, tp_sql, params, need) -> list[_Row]:
-    """Many matches: each (demoted, level) group in index order, until `need` rows."""
+def _fetch_by_groups(cur, base, levels, tp_sql, params, need) -> tuple[list[_Row], bool]:
+    """Each (demoted, level) group in index order, until `need` rows. Also tells whether
+    every group was read to its end (then the rows are all the matches)."""
     out: list[_Row] = []
     for demoted in (False, True):
         for level, cond in levels:
             rest = need - len(out)
             if rest <= 0:
-                return out
+                return out, False
             group = f"{base} AND rank_demoted = %(demoted)s AND {VALID}{tp_sql}"
             probe = min(PROBE_MAX, max(PROBE_MIN, rest * 20))
             p = {**params, "demoted": demoted, "rest": rest, "probe": probe}
             # Bounded probe: the first `probe` rows of the group in index order.
             cur.execute(
-                f"SELECT id, rank_key, published_at, 0 FROM ("  # noqa: S608 (constant fragments; values are bound)
+                ANY_PLAN + f"SELECT id, rank_key, published_at, 0 FROM ("  # noqa: S608 (constant fragments; values are bound)
                 f" SELECT id, rank_key, published_at, search_title, search_document"
                 f" FROM listings_listing WHERE {group} ORDER BY {ORDER} LIMIT %(probe)s) w"
                 f" WHERE {cond} ORDER BY {ORDER} LIMIT %(rest)s",
@@ -354,16 +378,14 @@ def _fetch_by_groups(cur, base, levels, tp_sql, params, need) -> list[_Row]:
             found = cur.fetchall()
             if len(found) < rest:
                 # Sparse group: read its matches through the GIN index, then sort.
-                # (`rank_key + 0` keeps the planner off the btree order for this read.)
                 cur.execute(
-                    f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
-                    f" WHERE {group} AND {cond}"
-                    f" ORDER BY rank_key + 0 DESC, published_at DESC, id DESC LIMIT %(rest)s",
+                    GIN_ONLY + f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
+                    f" WHERE {group} AND {cond} ORDER BY {ORDER} LIMIT %(rest)s",
                     p,
                 )
                 found = cur.fetchall()
             out.extend(_Row(i, demoted, level, key, pub) for i, key, pub, _n in found)
-    return out
+    return out, len(out) < need
 
 
 # --- any database: the same rules in Python -----------------------------------------------

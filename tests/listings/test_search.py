@@ -385,8 +385,13 @@ def test_flooding_recomputed_when_the_keyword_changes():
 # --- many matches: the index path, against the Python engine -------------------------------
 
 
-def test_index_path_gives_the_same_order_as_the_python_engine(settings, monkeypatch):
+@pytest.mark.parametrize("small_estimate", [3000, 0])
+def test_index_path_gives_the_same_order_as_the_python_engine(
+    settings, monkeypatch, small_estimate
+):
     settings.SEARCH_MAX_RESULTS = 6  # so 25 matches take the grouped index path
+    # 0: as if the planner expected many matches, so they are not counted one by one
+    monkeypatch.setattr(search_mod, "SMALL_ESTIMATE", small_estimate)
     monkeypatch.setattr(search_mod, "PROBE_MIN", 3)
     monkeypatch.setattr(search_mod, "PROBE_MAX", 3)  # and some groups fall back to GIN
     now = timezone.now()
@@ -448,7 +453,7 @@ def test_number_of_queries_does_not_grow_with_results():
     with CaptureQueriesContext(connection) as many:
         page = listing_search(q="钢管", page_size=30)
     assert len(page.hits) == 30
-    assert len(many) == len(few) <= 6
+    assert len(many) == len(few) <= 14  # incl. BEGIN/SET LOCAL/COMMIT of the search transaction
 
 
 def test_highlighted_title_parts():
@@ -460,3 +465,15 @@ def test_highlighted_title_parts():
         ("不锈", False),
         ("钢管", True),
     ]
+
+
+def test_uncounted_path_counts_exactly_when_every_group_runs_out(monkeypatch):
+    monkeypatch.setattr(search_mod, "SMALL_ESTIMATE", 0)
+    now = timezone.now()
+    for i in range(5):
+        make(published_at=now - timedelta(hours=i))
+    page = listing_search(q="钢管", page_size=10)
+    assert (page.count, page.capped, len(page.hits)) == (5, False, 5)
+    # a first page that does not reach the end cannot tell: "more than the cap"
+    page = listing_search(q="钢管", page_size=2)
+    assert page.capped and len(page.hits) == 2
