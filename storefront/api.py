@@ -100,7 +100,9 @@ class DomainRegisterApi(APIView):
             raise Forbidden("您的账号尚未关联企业，不能注册域名。")
         return company
 
-    @extend_schema(responses={200: DomainSerializer(many=True)})
+    @extend_schema(
+        responses={200: inline_serializer("DomainList", {"results": DomainSerializer(many=True)})}
+    )
     def get(self, request):
         company = self._company(request)
         return Response(
