@@ -54,14 +54,27 @@ _CJK = (
     "\U00020000-\U0003134f"  # extensions B–G
 )
 _CJK_RE = re.compile(f"[{_CJK}]")
+_CJK_RUN_RE = re.compile(f"[{_CJK}]+")
 # A unit: one CJK character, a run of letters, or a run of digits. Anything else separates.
 _UNIT_RE = re.compile(f"([{_CJK}])|([^\\W\\d_{_CJK}]+)|(\\d+)")
 _SEGMENT_RE = re.compile(f"(?:[{_CJK}]|[^\\W_])+")
 
 
+# CJK unified ideographs are NFKC-stable; normalising only the pieces between them gives
+# the same text ~5× faster on Chinese descriptions.
+_NOT_UNIFIED_RE = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def _nfkc(m: re.Match) -> str:
+    return unicodedata.normalize("NFKC", m.group(0))
+
+
 def normalise(text: str) -> str:
     """NFKC + case folding: full-width letters and digits become ASCII, `SUS` becomes `sus`."""
-    return unicodedata.normalize("NFKC", text or "").casefold()
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = _NOT_UNIFIED_RE.sub(_nfkc, text)
+    return text.casefold()
 
 
 @dataclass(frozen=True)
@@ -70,16 +83,21 @@ class Unit:
     cjk: bool
 
 
+def _units(seg: str) -> list[Unit]:
+    units = []
+    for m in _UNIT_RE.finditer(seg):
+        if m.group(1):
+            units.append(Unit(m.group(1), True))
+        else:
+            units.append(Unit(m.group(0)[:MAX_UNIT_LENGTH], False))
+    return units
+
+
 def _segments(text: str) -> list[list[Unit]]:
     """Normalised text → segments → units."""
     out = []
     for seg in _SEGMENT_RE.findall(normalise(text)):
-        units = []
-        for m in _UNIT_RE.finditer(seg):
-            if m.group(1):
-                units.append(Unit(m.group(1), True))
-            else:
-                units.append(Unit(m.group(0)[:MAX_UNIT_LENGTH], False))
+        units = _units(seg)
         if units:
             out.append(units)
     return out
@@ -107,9 +125,15 @@ def document_lexemes(fields: Iterable[str | None]) -> set[str]:
     """Every token of the given fields (the whole search document, without positions)."""
     out: set[str] = set()
     for text in fields:
-        if text:
-            for units in _segments(text):
-                out.update(segment_tokens(units))
+        if not text:
+            continue
+        for seg in _SEGMENT_RE.findall(normalise(text)):
+            if _CJK_RUN_RE.fullmatch(seg):
+                # the common case, fast: every bigram, and the last character alone
+                out.update(map(str.__add__, seg[:-1], seg[1:]))
+                out.add(seg[-1])
+            else:
+                out.update(segment_tokens(_units(seg)))
     return out
 
 

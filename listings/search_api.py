@@ -1,0 +1,147 @@
+"""JSON API of search and buy leads (API.md, section Search and buy leads)."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import buy_leads
+from .search import SearchHit, SearchPage, listing_search
+
+_dt = serializers.DateTimeField()
+
+
+def _truthy(value) -> bool:
+    return str(value or "").lower() in ("1", "true", "yes", "on")
+
+
+def _page_number(request) -> int:
+    raw = request.query_params.get("page", "1")
+    if not str(raw).isdigit() or int(raw) < 1:
+        raise NotFound("页码无效，请从 1 开始。")
+    return int(raw)
+
+
+def _links(request, page: int, has_next: bool) -> tuple[str | None, str | None]:
+    def url(n: int) -> str:
+        params = request.query_params.copy()
+        params["page"] = str(n)
+        return request.build_absolute_uri(request.path + "?" + params.urlencode())
+
+    return (url(page + 1) if has_next else None, url(page - 1) if page > 1 else None)
+
+
+def hit_json(hit: SearchHit) -> dict:
+    listing = hit.listing
+    company = listing.company
+    first_image = next(iter(listing.images.all()), None)
+    return {
+        "id": listing.pk,
+        "kind": listing.kind,
+        "title": listing.title,
+        "keyword": listing.keyword,
+        "match_level": hit.match_level,
+        "demoted": hit.demoted,
+        "company": {
+            "member_id": company.member_id,
+            "name": company.name,
+            "is_trustpass": hit.trustpass,
+            "verified": company.verified,
+            "credit_score": company.credit_score,
+        },
+        "fixed_price": listing.fixed_price,
+        "supports_escrow": listing.supports_escrow,
+        "price": str(listing.price) if listing.price is not None else None,
+        "price_max": str(listing.price_max) if listing.price_max is not None else None,
+        "unit": listing.unit,
+        "province": listing.province or company.province,
+        "category": listing.category.slug if listing.category_id else None,
+        "published_at": _dt.to_representation(listing.published_at)
+        if listing.published_at
+        else None,
+        "image": first_image.image.url if first_image else None,
+        "url": f"/listings/{listing.pk}/",
+    }
+
+
+def page_json(request, result: SearchPage, items: list[dict]) -> dict:
+    nxt, prev = _links(request, result.page, result.has_next)
+    return {
+        "count": result.count,
+        "count_capped": result.capped,
+        "next": nxt,
+        "previous": prev,
+        "results": items,
+    }
+
+
+class SearchApi(APIView):
+    """GET /api/v1/search/?q=&kind=supply|demand&category=&province=&trustpass=1&fixed_price=1
+    &page=&page_size= — live listings in R-S2/R-S3 order (R-S1–R-S3)."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        p = request.query_params
+        page = _page_number(request)
+        result = listing_search(
+            q=p.get("q", ""),
+            kind=p.get("kind") or "supply",
+            category=p.get("category") or None,
+            province=p.get("province", ""),
+            trustpass_only=_truthy(p.get("trustpass")),
+            fixed_price_only=_truthy(p.get("fixed_price")),
+            page=page,
+            page_size=p.get("page_size", 20),
+        )
+        if page > result.num_pages:
+            raise NotFound("页码超出范围。")
+        return Response(page_json(request, result, [hit_json(h) for h in result.hits]))
+
+
+class BuyLeadListApi(APIView):
+    """GET /api/v1/buy-leads/ — live demand listings; contacts for TrustPass callers only."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        p = request.query_params
+        page = _page_number(request)
+        result = buy_leads.buy_lead_list(
+            viewer=request.user,
+            q=p.get("q", ""),
+            category=p.get("category") or None,
+            province=p.get("province", ""),
+            page=page,
+            page_size=p.get("page_size", 20),
+        )
+        if page > result.num_pages:
+            raise NotFound("页码超出范围。")
+        nxt, prev = _links(request, result.page, result.has_next)
+        return Response(
+            {
+                "count": result.count,
+                "next": nxt,
+                "previous": prev,
+                "results": [buy_leads.lead_json(lead) for lead in result.leads],
+            }
+        )
+
+
+class BuyLeadDetailApi(APIView):
+    """GET /api/v1/buy-leads/{id}/ — one live demand listing (R-M3.1)."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request, pk: int):
+        lead = buy_leads.buy_lead_get_for_viewer(listing_id=pk, viewer=request.user)
+        return Response(buy_leads.lead_json(lead, detail=True))
+
+
+def health(request):
+    """A trivial JSON endpoint (the search benchmark's same-server baseline)."""
+    return JsonResponse({"ok": True})
