@@ -6,7 +6,8 @@
    pattern rules, e.g. `.example.com`), checked with Django's own `validate_host`;
 2. `<member-id>.<STOREFRONT_DOMAIN>` of a company that exists;
 3. a registered own domain (`storefront.Domain`), read from the database, so a new
-   registration needs no restart and no settings edit.
+   registration needs no restart and no settings edit (looked up only for hosts ending in
+   a registrable suffix, and before wildcard platform patterns such as `*`).
 
 Any other Host gets 400 (no open Host header). Django's `request.get_host()` checks
 ALLOWED_HOSTS again later (CSRF, redirects, absolute URLs) and does not know the dynamic
@@ -66,10 +67,11 @@ def resolve_host(domain: str) -> StorefrontHost | None | bool:
     if in_zone:
         company = selectors.company_for_subdomain(label) if label else None
         return StorefrontHost(company, "subdomain", domain) if company else False
-    if validate_host(domain, allowed):
-        return None
-    company = selectors.company_for_own_domain(domain)
-    return StorefrontHost(company, "domain", domain) if company else False
+    if domain.endswith(rules.SUFFIXES):  # only these can be registered own domains (R-F2)
+        company = selectors.company_for_own_domain(domain)
+        if company is not None:
+            return StorefrontHost(company, "domain", domain)
+    return None if validate_host(domain, allowed) else False
 
 
 class StorefrontHostMiddleware:

@@ -195,3 +195,11 @@ def test_production_settings_pass_django_deploy_security_checks():
     output = result.stdout + result.stderr
     assert "(security." not in output, output
     assert "ALLOWED_HOSTS" not in output, output
+
+
+def test_own_domain_wins_over_a_wildcard_platform_pattern(shop_company, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    DomainFactory(company=shop_company, name="hzsteel.cn")
+    body = get("/", "hzsteel.cn").content.decode()
+    assert shop_company.name in body and "shop-nav" in body
+    assert "shop-nav" not in get("/", "anything.example.com").content.decode()
