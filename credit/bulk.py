@@ -21,7 +21,7 @@ from .models import Certificate, CreditScore, Review, ScoreHistory
 
 LOCK_SQL = """
 SELECT count(*) FROM (
-    SELECT id FROM {company} WHERE id BETWEEN %(lo)s AND %(hi)s ORDER BY id FOR UPDATE
+    SELECT id FROM {company} WHERE id BETWEEN %(lo)s AND %(hi)s ORDER BY id FOR NO KEY UPDATE
 ) AS locked
 """
 

@@ -101,7 +101,9 @@ def credit_recalculate(
     """
     today = today or timezone.localdate()
     with transaction.atomic():
-        company = Company.objects.select_for_update().filter(pk=company_id).first()
+        # NO KEY UPDATE: serialises recomputations of one company, yet does not block events
+        # that only reference the company (a review's or a marker's foreign-key check).
+        company = Company.objects.select_for_update(no_key=True).filter(pk=company_id).first()
         if company is None:
             PendingRecalculation.objects.filter(company_id=company_id).delete()
             return None
@@ -223,7 +225,7 @@ def review_record(
     if reviewer is None:
         raise NotAParty()
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        order = Order.objects.select_for_update(no_key=True).filter(pk=order_id).first()
         if order is None:
             raise NotAParty()
         is_party = reviewer.pk in (order.buyer_id, order.seller_id)

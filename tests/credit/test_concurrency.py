@@ -71,3 +71,38 @@ def test_twenty_concurrent_api_requests_make_one_review():
     assert Review.objects.filter(order=order).count() == 1
     assert Company.objects.get(pk=seller.company.pk).credit_score == 2
     assert ScoreHistory.objects.filter(company=seller.company).count() == 1
+
+
+def test_events_are_not_blocked_by_a_running_recalculation():
+    """A recalculation holds the company row FOR NO KEY UPDATE; a review or marker insert
+    only needs a KEY SHARE lock for its foreign key, so it does not wait for it."""
+    from django.db import connection, transaction
+
+    from tests.credit.factories import ReviewFactory
+
+    order, buyer, seller = trade_between_members()
+    s = connection.settings_dict
+    import psycopg2
+
+    blocker = psycopg2.connect(
+        dbname=s["NAME"],
+        user=s.get("USER") or "postgres",
+        host=s.get("HOST") or "127.0.0.1",
+        port=s.get("PORT") or 5432,
+        password=s.get("PASSWORD") or None,
+    )
+    try:
+        with blocker.cursor() as cur:
+            cur.execute(
+                "SELECT id FROM members_company WHERE id = %s FOR NO KEY UPDATE",
+                [seller.company.pk],
+            )
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL lock_timeout = '2s'")
+            services._mark_pending(company_id=seller.company.pk, cause="review")
+            ReviewFactory(order=order, reviewer=buyer.company, reviewee=seller.company)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert Review.objects.filter(order=order).count() == 1
