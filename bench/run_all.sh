@@ -2,3 +2,4 @@
 # Run every benchmark (`make bench`). Each script generates its own data and prints its figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+.venv/bin/python bench/search.py

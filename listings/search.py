@@ -269,7 +269,8 @@ VALID = "(rank_valid_until IS NULL OR rank_valid_until > %(now)s)"
 STALE = "rank_valid_until <= %(now)s"
 ORDER = "rank_key DESC, published_at DESC, id DESC"
 PROBE_MIN = 400
-PROBE_MAX = 4000
+PROBE_MAX = 4000  # rows of a group read for a level that needs the whole document (heap)
+PROBE_MAX_TITLE = 20000  # for the title levels: index-only reads of listing_search_order
 # Above this many estimated matches we do not count them one by one (see the docstring).
 SMALL_ESTIMATE = 3000
 # The planner does not know that `tsvector @@` on a row costs a TOAST read (~10 µs), so for
@@ -284,7 +285,7 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
     tp_sql = " AND rank_key >= 4" if filters.trustpass_only else ""
     if query.empty:
         match = "TRUE"
-        levels = [(0, "TRUE")]
+        levels = [(0, "TRUE", True)]
         level_expr = "0"
     else:
         params["q1"] = tokens_to_tsquery(query.all_tokens)
@@ -293,19 +294,22 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         match = "search_document @@ %(q1)s::tsquery"
         t3 = "search_title @@ %(q3)s::tsquery"
         t2 = "search_title @@ %(q2)s::tsquery"
-        levels = [(3, t3)]
+        # (level, condition, answered by the index alone)
+        levels = [(3, t3, True)]
         if params["q3"] != params["q2"]:
-            levels.append((2, f"{t2} AND NOT {t3}"))
+            levels.append((2, f"{t2} AND NOT {t3}", True))
         # the small title first: rows of level 2 or 3 never read the large document
-        levels.append((1, f"NOT {t2} AND {match}"))
+        levels.append((1, f"NOT {t2} AND {match}", False))
         level_expr = f"CASE WHEN {t3} THEN 3 WHEN {t2} THEN 2 ELSE 1 END"
 
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("SET LOCAL work_mem = '64MB'")
-        # 1. rows whose stored key ran out: few; keyed here at `now`.
+        # JIT would compile each search for longer than it runs (disabled plans look costly).
+        cur.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+        # 1. rows whose stored key ran out: few (through listing_rank_stale); keyed at `now`.
         cur.execute(
-            f"SELECT id, company_id, rank_demoted, {level_expr}, published_at, fixed_price,"  # noqa: S608 (constant fragments; values are bound)
-            f" supports_escrow FROM listings_listing WHERE {base} AND {STALE} AND {match}",
+            f"WITH s AS MATERIALIZED (SELECT * FROM listings_listing WHERE {base} AND {STALE})"  # noqa: S608 (constant fragments; values are bound)
+            f" SELECT id, company_id, rank_demoted, {level_expr}, published_at, fixed_price,"
+            f" supports_escrow FROM s WHERE {match}",
             params,
         )
         stale_raw = cur.fetchall()
@@ -360,17 +364,21 @@ def _fetch_by_groups(cur, base, levels, tp_sql, params, need) -> tuple[list[_Row
     every group was read to its end (then the rows are all the matches)."""
     out: list[_Row] = []
     for demoted in (False, True):
-        for level, cond in levels:
+        for level, cond, index_only in levels:
             rest = need - len(out)
             if rest <= 0:
                 return out, False
             group = f"{base} AND rank_demoted = %(demoted)s AND {VALID}{tp_sql}"
-            probe = min(PROBE_MAX, max(PROBE_MIN, rest * 20))
+            most = PROBE_MAX_TITLE if index_only else PROBE_MAX
+            probe = min(most, max(PROBE_MIN, rest * (500 if index_only else 50)))
             p = {**params, "demoted": demoted, "rest": rest, "probe": probe}
+            columns = "id, rank_key, published_at, search_title" + (
+                "" if index_only else ", search_document"
+            )
             # Bounded probe: the first `probe` rows of the group in index order.
             cur.execute(
                 ANY_PLAN + f"SELECT id, rank_key, published_at, 0 FROM ("  # noqa: S608 (constant fragments; values are bound)
-                f" SELECT id, rank_key, published_at, search_title, search_document"
+                f" SELECT {columns}"
                 f" FROM listings_listing WHERE {group} ORDER BY {ORDER} LIMIT %(probe)s) w"
                 f" WHERE {cond} ORDER BY {ORDER} LIMIT %(rest)s",
                 p,

@@ -394,6 +394,7 @@ def test_index_path_gives_the_same_order_as_the_python_engine(
     monkeypatch.setattr(search_mod, "SMALL_ESTIMATE", small_estimate)
     monkeypatch.setattr(search_mod, "PROBE_MIN", 3)
     monkeypatch.setattr(search_mod, "PROBE_MAX", 3)  # and some groups fall back to GIN
+    monkeypatch.setattr(search_mod, "PROBE_MAX_TITLE", 3)
     now = timezone.now()
     tp_company = CompanyFactory()
     TrustPassPeriodFactory(company=tp_company)
