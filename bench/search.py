@@ -852,6 +852,8 @@ def main() -> None:
     ap.add_argument("--no-http", action="store_true")
     args = ap.parse_args()
     assert connection.vendor == "postgresql", "the search benchmark needs PostgreSQL"
+    if "bench" not in connection.settings_dict["NAME"]:
+        sys.exit("refusing to empty a database whose name does not contain 'bench'")
     if not args.skip_load:
         # A schema of its own, fresh every run (a run stopped half-way left no indexes).
         with connection.cursor() as cur:

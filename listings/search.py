@@ -14,10 +14,12 @@ over, TrustPass run ended or started, and the beat task has not stored the new k
 are left out of the index reads, read separately, given their key at `now` and merged:
 results are exact at any instant, e.g. at 71 h 59 min and 72 h.
 
-Counting: results are counted exactly up to `SEARCH_MAX_RESULTS` (setting, 1,000) and paged
-up to there; a search with more matches says so (`capped`), as large search engines do,
-because counting every one of several hundred thousand matches would cost more than the
-page itself.
+Counting: the planner's estimate of the matches (from the tsvector statistics) decides.
+Few (≤ SMALL_ESTIMATE): they are counted exactly through the GIN index and sorted in one
+read. Many: the groups above are read in index order and the count is not taken (it would
+cost more than the page: several hundred thousand matches, each a TOAST read); the page
+says "more than SEARCH_MAX_RESULTS (1,000)" (`capped`) unless every group ran out first,
+and pages go up to that cap, as large search engines do.
 
 Any other database (the embedded SQLite default): the same tokens are evaluated in Python
 over the live listings of the requested kind (slower, same results).
@@ -304,10 +306,10 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
 
     with transaction.atomic(), connection.cursor() as cur:
         # JIT would compile each search for longer than it runs (disabled plans look costly).
-        cur.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
         # 1. rows whose stored key ran out: few (through listing_rank_stale); keyed at `now`.
         cur.execute(
-            f"WITH s AS MATERIALIZED (SELECT * FROM listings_listing WHERE {base} AND {STALE})"  # noqa: S608 (constant fragments; values are bound)
+            "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; "  # noqa: S608 (constant fragments; values are bound)
+            f"WITH s AS MATERIALIZED (SELECT * FROM listings_listing WHERE {base} AND {STALE})"
             f" SELECT id, company_id, rank_demoted, {level_expr}, published_at, fixed_price,"
             f" supports_escrow FROM s WHERE {match}",
             params,
@@ -322,12 +324,12 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
                 continue
             stale.append(_Row(i, demoted, level, key, published_at))
 
-        # 2. about how many match: the planner's estimate (from the tsvector statistics).
+        # 2. about how many match: the planner's estimate (from the tsvector statistics) for
+        # each token alone, and the smallest of them. The planner's own estimate for all the
+        # tokens together multiplies them as if independent (锈钢 and 钢管 are not) and can
+        # be 100× too low; this one is an upper bound.
         where = f"{base} AND {VALID} AND {match}{tp_sql}"
-        cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM listings_listing WHERE {where}", params)  # noqa: S608 (constant fragments; values are bound)
-        plan = cur.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        estimate = plan[0]["Plan"]["Plan Rows"]
+        estimate = _estimate(cur, base, query, params)
 
         main: list[_Row] = []
         total: int | None = None
@@ -357,6 +359,28 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         total = (total or 0) + len(stale)
     rows = sorted(main + stale, key=_Row.sort_key)
     return rows[:need], total
+
+
+def _estimate(cur, base: str, query: Query, params: dict) -> float:
+    """Upper bound of the matches, from the planner: min over the tokens of each alone."""
+    if query.empty:
+        parts = [f"SELECT 1 FROM listings_listing WHERE {base}"]  # noqa: S608 (constant fragments)
+        p = params
+    else:
+        p = dict(params)
+        parts = []
+        for i, tok in enumerate(query.all_tokens):
+            p[f"t{i}"] = tokens_to_tsquery([tok])
+            parts.append(
+                f"SELECT 1 FROM listings_listing WHERE {base}"  # noqa: S608 (constant fragments)
+                f" AND search_document @@ %(t{i})s::tsquery"
+            )
+    cur.execute("EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(parts), p)
+    plan = cur.fetchone()[0]
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    children = plan.get("Plans") if plan.get("Node Type") == "Append" else None
+    rows = [c["Plan Rows"] for c in children] if children else [plan["Plan Rows"]]
+    return min(rows)
 
 
 def _fetch_by_groups(cur, base, levels, tp_sql, params, need) -> tuple[list[_Row], bool]:
