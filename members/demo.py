@@ -3,6 +3,7 @@ verification agencies (R-C2) and some verification applications. Idempotent."""
 
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from .models import (
@@ -146,6 +147,9 @@ def _seed_verifications(stdout) -> None:
 def _seed_companies(stdout) -> None:
     today = timezone.localdate()
     made = 0
+    # One hash for every demo account: hashing is deliberately slow (PBKDF2), and the demo
+    # companies all share the published demo password anyway.
+    password_hash = None
     for i, (member_id, name, province, city, industry, years, verified) in enumerate(COMPANIES):
         company, created = Company.objects.get_or_create(
             member_id=member_id,
@@ -164,9 +168,10 @@ def _seed_companies(stdout) -> None:
         if not created:
             continue
         made += 1
-        user = User(username=member_id, email=company.email, company=company)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        password_hash = password_hash or make_password(DEMO_PASSWORD)
+        User.objects.create(
+            username=member_id, email=company.email, company=company, password=password_hash
+        )
         if years:
             # Consecutive yearly periods ending some months from now.
             end = today + timedelta(days=30 + (i * 37) % 300)
