@@ -38,3 +38,30 @@ def review_box(context, order):
 def credit_badge(company):
     """The score with a link to the archive, for listing pages and search results."""
     return {"company": company}
+
+
+CAUSE_LABELS = [
+    ("review:", "收到会员评价"),
+    ("verification_approved", "身份认证通过"),
+    ("verification_revoked", "身份认证被撤销"),
+    ("verification", "身份认证变更"),
+    ("membership", "诚信通会员期变更"),
+    ("nightly", "每日重算（档案年限）"),
+    ("staff", "工作人员重新计算"),
+    ("demo", "演示数据"),
+]
+
+
+@register.filter
+def cause_label(cause: str) -> str:
+    """A history row's cause in words (R-C7 history on the archive page)."""
+    cause = cause or ""
+    if cause.startswith("certificate:"):
+        outcome = cause.rsplit(":", 1)[-1]
+        return {"verified": "证书通过核实", "rejected": "证书被驳回", "deleted": "删除证书"}.get(
+            outcome, "证书变更"
+        )
+    for prefix, label in CAUSE_LABELS:
+        if cause.startswith(prefix):
+            return label
+    return cause

@@ -63,6 +63,7 @@ class TestArchivePage:
             "中国银行杭州分行",
             "平台活动记录",
             "积分变动记录",
+            "收到会员评价",
             '<meta charset="utf-8">',
         ]:
             assert text in html, text
@@ -330,3 +331,22 @@ class TestAdmin:
         client = client_for(staff_user)
         for path in ["review", "creditreference", "scorehistory", "creditscore"]:
             assert client.get(f"/admin/credit/{path}/").status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    ("cause", "label"),
+    [
+        ("review:12", "收到会员评价"),
+        ("certificate:3:verified", "证书通过核实"),
+        ("certificate:3:rejected", "证书被驳回"),
+        ("verification_approved", "身份认证通过"),
+        ("verification_revoked", "身份认证被撤销"),
+        ("membership_granted", "诚信通会员期变更"),
+        ("nightly", "每日重算（档案年限）"),
+        ("something-else", "something-else"),
+    ],
+)
+def test_history_cause_labels(cause, label):
+    from credit.templatetags.credit_tags import cause_label
+
+    assert cause_label(cause) == label
