@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python bench/search.py
 .venv/bin/python bench/credit.py
+.venv/bin/python bench/review_throughput.py

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
 from fractions import Fraction
+from functools import lru_cache
 
 SUPPLY = "supply"
 
@@ -119,6 +120,12 @@ def compact(text: str) -> str:
     )
 
 
+@lru_cache(maxsize=8192)
+def compact_term(term: str) -> str:
+    """compact() of a staff list term; memoised (the lists are short and rarely change)."""
+    return compact(term)
+
+
 def normalise_title(title: str) -> str:
     """R-L3a: the title key two listings are compared on (folded, no spaces/punctuation)."""
     return compact(title)
@@ -198,11 +205,13 @@ def check_duplicate(
 def find_terms(texts: Sequence[str], terms: Iterable[str]) -> list[str]:
     """Terms found anywhere inside the texts (also inside longer words: Chinese has no word
     boundaries), ignoring case, full/half width, spaces and punctuation between letters."""
-    haystacks = [fold(t) for t in texts if t] + [compact(t) for t in texts if t]
+    present = [t for t in texts if t]
+    # One string (NUL-separated, so no term spans two fields), folded and compacted.
+    haystack = "\x00".join([fold(t) for t in present] + [compact(t) for t in present])
     found = []
     for term in terms:
-        needle = compact(term)
-        if needle and any(needle in h for h in haystacks):
+        needle = compact_term(term)
+        if needle and needle in haystack:
             found.append(term)
     return found
 

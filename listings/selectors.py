@@ -137,7 +137,11 @@ def time_to_live_stats(*, days: int = 7, now=None) -> dict:
 
 
 _TERMS_VERSION_KEY = "listings:terms-version"
-_terms_memo: dict[str, tuple[object, list[str]]] = {}
+# Per process: {model name: (version, checked at (monotonic), terms)}. The shared version in
+# the cache is read at most once a second, so a worker sees a staff change within a second
+# (at once in the process that made it) without a cache round trip per review.
+_TERMS_FRESH_SECONDS = 1.0
+_terms_memo: dict[str, tuple[object, float, list[str]]] = {}
 
 
 def terms_changed() -> None:
@@ -152,16 +156,22 @@ def terms_changed() -> None:
 
 def _terms(model) -> list[str]:
     """The terms of a staff list, memoised per process until the list changes."""
+    import time
+
     from django.core.cache import cache
 
-    version = cache.get(_TERMS_VERSION_KEY)
+    now = time.monotonic()
     memo = _terms_memo.get(model.__name__)
+    if memo is not None and now - memo[1] < _TERMS_FRESH_SECONDS:
+        return memo[2]
+    version = cache.get(_TERMS_VERSION_KEY)
     if version is not None and memo is not None and memo[0] == version:
-        return memo[1]
-    terms = list(model.objects.values_list("term", flat=True))
+        _terms_memo[model.__name__] = (version, now, memo[2])
+        return memo[2]
     if version is None:
-        version = cache.get_or_set(_TERMS_VERSION_KEY, 1, None)
-    _terms_memo[model.__name__] = (version, terms)
+        version = cache.get_or_set(_TERMS_VERSION_KEY, time.time_ns(), None)
+    terms = list(model.objects.values_list("term", flat=True))
+    _terms_memo[model.__name__] = (version, now, terms)
     return terms
 
 

@@ -19,14 +19,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Company
 from members.services import notice_send
 
-from . import checks, search_index, selectors
+from . import checks, review_store, search_index, selectors
 from .exceptions import (
     ChecksFailed,
     ChecksPending,
@@ -331,23 +330,26 @@ def _submit(listing: Listing) -> None:
 # --- the automatic review (R-L3) -----------------------------------------------------------
 
 
-def _duplicate_candidates(listing: Listing) -> list[tuple[str, str]]:
+def _duplicate_candidates(listing) -> list[tuple[str, str]]:
     """R-L3a: the same company's live listings, and pending ones submitted before this one,
     with the same normalised title. Another company's listing is never a duplicate."""
-    earlier_pending = Q(status=Status.PENDING_REVIEW) & (
-        Q(submitted_at__lt=listing.submitted_at)
-        | Q(submitted_at=listing.submitted_at, pk__lt=listing.pk)
+    rows = review_store.duplicate_rows(
+        company_id=listing.company_id,
+        title_key=listing.title_key,
+        exclude_id=listing.pk,
+        statuses=(Status.LIVE, Status.PENDING_REVIEW),
     )
-    return list(
-        Listing.objects.filter(company_id=listing.company_id, title_key=listing.title_key)
-        .filter(Q(status=Status.LIVE) | earlier_pending)
-        .exclude(pk=listing.pk)
-        .values_list("title", "description")
-    )
+    mine = (listing.submitted_at, listing.pk)
+    return [
+        (title, description)
+        for title, description, status, submitted_at, pk in rows
+        if status == Status.LIVE or (submitted_at is not None and (submitted_at, pk) < mine)
+    ]
 
 
-def listing_run_checks(listing: Listing) -> list[checks.CheckResult]:
-    """R-L3a–e on a listing's current values, against current term lists."""
+def listing_run_checks(listing) -> list[checks.CheckResult]:
+    """R-L3a–e on a listing's current values (a Listing or a review_store.ReviewRow),
+    against the current term lists."""
     values = checks.ListingValues(
         kind=listing.kind,
         title=listing.title,
@@ -375,42 +377,53 @@ def listing_review(*, listing_id: int, review_round: int) -> str:
 
     Returns what happened: "rejected", "queued", "published" or "skipped".
     """
-    listing = Listing.objects.select_for_update().filter(pk=listing_id).first()
+    row = review_store.lock_for_review(listing_id, relax_commit=True)
     if (
-        listing is None
-        or listing.status != Status.PENDING_REVIEW
-        or listing.review_round != review_round
-        or listing.checked_at is not None
+        row is None
+        or row.status != Status.PENDING_REVIEW
+        or row.review_round != review_round
+        or row.checked_at is not None
     ):
         return "skipped"
-    results = listing_run_checks(listing)
+    results = listing_run_checks(row)
     now = timezone.now()
-    ListingCheck.objects.bulk_create(
-        [
-            ListingCheck(
-                listing=listing,
-                code=r.code,
-                passed=r.passed,
-                detail=r.detail[:300],
-                rule=r.rule,
-                run_at=now,
-            )
-            for r in results
-        ],
-        update_conflicts=True,
-        unique_fields=["listing", "code"],
-        update_fields=["passed", "detail", "rule", "run_at"],
-    )
-    listing.checked_at = now
     failed = [r for r in results if not r.passed]
+    if not failed and not settings.LISTING_AUTO_PUBLISH_CLEAN:
+        # The common case: checks stored, the listing waits in the moderation queue.
+        review_store.store_checked(row.pk, results, now)
+        return "queued"
+    # The round's old checks were deleted on submission, and the row lock plus `checked_at`
+    # make this run the only one: a plain insert.
+    review_store.insert_checks(row.pk, results, now)
+    listing = Listing.objects.get(pk=row.pk)  # locked above, in this transaction
+    listing.checked_at = now
     if failed:
         _reject(listing, reasons=[r.reason for r in failed], by=None, now=now)
         return "rejected"
-    if settings.LISTING_AUTO_PUBLISH_CLEAN:
-        _publish(listing, by=None, now=now)
-        return "published"
-    listing.save(update_fields=["checked_at", "updated_at"])
-    return "queued"
+    _publish(listing, by=None, now=now)
+    return "published"
+
+
+def listing_review_sweep(*, older_than_seconds: int = 120, now=None, limit: int = 500) -> int:
+    """Re-enqueue the review of pending listings whose checks never ran (a lost message, a
+    worker that died, a commit lost in a crash). Safe: the task skips a round done already."""
+    from .tasks import listing_review as review_task
+
+    now = now or timezone.now()
+    stale = (
+        Listing.objects.filter(
+            status=Status.PENDING_REVIEW,
+            checked_at__isnull=True,
+            submitted_at__lt=now - timedelta(seconds=older_than_seconds),
+        )
+        .order_by("submitted_at")
+        .values_list("pk", "review_round")[:limit]
+    )
+    count = 0
+    for listing_id, review_round in stale:
+        review_task.delay(listing_id, review_round)
+        count += 1
+    return count
 
 
 # --- staff decisions ------------------------------------------------------------------------

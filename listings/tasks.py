@@ -36,3 +36,9 @@ def listing_rejection_email(listing_id: int, review_round: int) -> bool:
 def listing_expire_due() -> int:
     """R-L2: the beat task that expires live listings at the end of their validity."""
     return services.listing_expire_due()
+
+
+@shared_task(name="listings.listing_review_sweep", ignore_result=True)
+def listing_review_sweep() -> int:
+    """R-L3: run again the reviews whose message or commit was lost (beat, every minute)."""
+    return services.listing_review_sweep()

@@ -575,3 +575,16 @@ def test_time_to_live_median_and_p95_of_the_last_7_days(company):
     assert stats["count"] == 20
     assert stats["median_seconds"] == 10.5 * 60
     assert stats["p95_seconds"] == 19 * 60
+
+
+def test_review_sweep_runs_lost_reviews_again(company, category, settings):
+    listing = services.listing_create(company=company, submit=True, **listing_values(category))
+    assert listing.checked_at is None  # the task never ran (no commit in this test)
+    assert services.listing_review_sweep(now=listing.submitted_at + timedelta(seconds=119)) == 0
+    # Eager tasks: the sweep runs the review at once.
+    assert services.listing_review_sweep(now=listing.submitted_at + timedelta(seconds=121)) == 1
+    listing.refresh_from_db()
+    assert listing.checked_at is not None
+    assert services.listing_review_sweep(now=listing.submitted_at + timedelta(hours=1)) == 0
+    entries = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert "listings.listing_review_sweep" in entries
