@@ -73,7 +73,7 @@ class Shop:
             urlconf=settings.ROOT_URLCONF,
         )
         self.company_url = main_url(request, "members:company", company.member_id)
-        self.credit_archive_url = f"{self.main_url}/companies/{company.member_id}/credit/"
+        self.credit_archive_url = main_url(request, "credit:archive", company.member_id)
         self.login_url = main_url(request, "members:login")
         self.home_url = main_url(request, "home")
 

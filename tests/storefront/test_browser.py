@@ -10,8 +10,6 @@ from django.db import connections
 
 from tests.factories import TrustPassPeriodFactory, UserFactory
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API loop
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "storefront"
@@ -30,8 +28,12 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def chromium_page():
+def chromium_page(monkeypatch):
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
+    # itself stay synchronous. Set for this test only (it would leak into `check --deploy`).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
