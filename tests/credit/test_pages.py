@@ -350,3 +350,13 @@ def test_history_cause_labels(cause, label):
     from credit.templatetags.credit_tags import cause_label
 
     assert cause_label(cause) == label
+
+
+def test_score_badge_links_to_the_archive():
+    from django.template import Context, Template
+
+    company = CompanyFactory(credit_score=42)
+    html = Template("{% load credit_tags %}{% credit_badge company %}").render(
+        Context({"company": company})
+    )
+    assert f"/companies/{company.member_id}/credit/" in html and "42" in html

@@ -361,3 +361,23 @@ class TestReferences:
 def test_order_factory_statuses():
     order = OrderFactory(status="refunded")
     assert order.paid_at and order.refunded_at and not order.completed_at
+
+
+class TestTasksAndSchedule:
+    def test_beat_runs_the_nightly_job_and_the_sweep(self, settings):
+        from marketplace.celery import app
+
+        schedule = settings.CELERY_BEAT_SCHEDULE
+        tasks = {entry["task"] for entry in schedule.values()}
+        assert {"credit.recalculate_all", "credit.recalculate_pending"} <= tasks
+        for name in ("credit.recalculate_all", "credit.recalculate_pending", "credit.recalculate"):
+            assert name in app.tasks
+
+    def test_nightly_task_recomputes_everyone(self):
+        from credit.tasks import credit_recalculate_all_task
+
+        company = CompanyFactory(verified=True)
+        result = credit_recalculate_all_task.apply().get()
+        assert result["changed"] == 1
+        assert score_of(company) == 10
+        assert ScoreHistory.objects.get(company=company).cause == "nightly"
