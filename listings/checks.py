@@ -103,16 +103,19 @@ def is_han(ch: str) -> bool:
     )
 
 
+@lru_cache(maxsize=256)
 def fold(text: str) -> str:
     """NFKC (full-width → half-width) and case-folded, for comparisons."""
     return unicodedata.normalize("NFKC", text or "").casefold()
 
 
+@lru_cache(maxsize=256)
 def plain_text(text: str) -> str:
     """Description text without markup: tags removed, entities decoded."""
     return html.unescape(_TAG_RE.sub(" ", text or ""))
 
 
+@lru_cache(maxsize=256)
 def compact(text: str) -> str:
     """Folded text without white space, punctuation or symbols (for matching terms)."""
     return "".join(
@@ -131,19 +134,25 @@ def normalise_title(title: str) -> str:
     return compact(title)
 
 
+_RUN_RE = re.compile(r"(.)\1+", re.DOTALL)
+_HAN_RE = re.compile(
+    "[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U000323af]"
+)
+
+
 def collapse_repeats(text: str) -> str:
     """R-L3e: a run of one repeated character counts once ("好好好好" → "好")."""
-    out: list[str] = []
-    for ch in text:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
+    return _RUN_RE.sub(r"\1", text)
+
+
+def han_count(text: str) -> int:
+    """How many Chinese (Han) characters a text holds (same set as is_han)."""
+    return len(_HAN_RE.findall(text))
 
 
 def description_han_count(description: str) -> int:
     """R-L3e: Chinese characters of the description once markup and repeats are removed."""
-    text = collapse_repeats(_SPACE_RE.sub("", plain_text(description)))
-    return sum(1 for ch in text if is_han(ch))
+    return han_count(collapse_repeats(_SPACE_RE.sub("", plain_text(description))))
 
 
 def _ratio(a: str, b: str) -> Fraction:
@@ -243,14 +252,7 @@ def chinese_share(text: str) -> tuple[int, int]:
     """(Chinese characters, all letters) of a text without markup; digits, spaces and
     punctuation are not letters."""
     text = plain_text(text)
-    han = letters = 0
-    for ch in text:
-        if is_han(ch):
-            han += 1
-            letters += 1
-        elif ch.isalpha():
-            letters += 1
-    return han, letters
+    return han_count(text), sum(map(str.isalpha, text))
 
 
 def check_english(*, title: str, description: str, min_share: float = 0.30) -> CheckResult:
