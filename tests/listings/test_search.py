@@ -478,3 +478,18 @@ def test_uncounted_path_counts_exactly_when_every_group_runs_out(monkeypatch):
     # a first page that does not reach the end cannot tell: "more than the cap"
     page = listing_search(q="钢管", page_size=2)
     assert page.capped and len(page.hits) == 2
+
+
+def test_beat_task_stores_the_keys_that_ran_out(settings):
+    from listings.search_tasks import search_refresh_rank_keys
+
+    entry = settings.CELERY_BEAT_SCHEDULE["search-refresh-rank-keys"]
+    assert entry["task"] == "listings.search_refresh_rank_keys"
+    listing = make(published_at=timezone.now() - timedelta(hours=80), fixed_price=True)
+    # indexed as if 10 hours ago, when it was still fresh
+    listing_reindex(listing_id=listing.pk, now=timezone.now() - timedelta(hours=10))
+    assert Listing.objects.get(pk=listing.pk).rank_key == 2
+    assert search_refresh_rank_keys.delay().get() == 1
+    row = Listing.objects.get(pk=listing.pk)
+    assert (row.rank_key, row.rank_valid_until) == (0, None)
+    assert search_refresh_rank_keys() == 0  # idempotent
