@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from tests.browser import browser  # noqa: F401  (the one Chromium fixture for every browser test)
 from tests.factories import CompanyFactory, TrustPassPeriodFactory, UserFactory
 
 

@@ -1,7 +1,7 @@
 """Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's
 `live_server`. Fixtures for everyone:
 
-- `browser` (session): one Chromium for the run;
+- `browser` (tests/browser.py): a Chromium for the test;
 - `new_page()`: a fresh page in its own context (own cookies: one per person in a story);
 - `page`: one such page, for single-person tests;
 - `login(page, username, password)` and `admin_login(...)` helpers; `shot(page, name)` saves
@@ -13,28 +13,14 @@ eagerly (test settings), so a submitted listing is checked before the next page 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-# itself are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser import ARTIFACTS as ALL_ARTIFACTS
+from tests.browser import TIMEOUT_MS
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
-TIMEOUT_MS = 20_000
+ARTIFACTS = ALL_ARTIFACTS / "e2e"
 
 
 def pytest_collection_modifyitems(items):
@@ -42,16 +28,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

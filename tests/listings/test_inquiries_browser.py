@@ -1,7 +1,6 @@
 """In the browser (R-I1): a buyer sends an inquiry from a listing page, the seller sees the
 unread badge, replies, the buyer reads the reply; the seller's dashboard shows the counts."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,20 +10,9 @@ from django.test import Client
 from tests.factories import UserFactory
 from tests.listings.inquiry_factories import seller_and_listing
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-from playwright import sync_api as playwright  # noqa: E402
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "inquiries"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _signed_in_context(browser, live_server, user):
@@ -35,14 +23,6 @@ def _signed_in_context(browser, live_server, user):
     context = browser.new_context(locale="zh-CN")
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
     return context
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_buyer_inquires_seller_replies_buyer_reads(browser, live_server):

@@ -3,7 +3,6 @@ apply for identity verification, staff approve in the admin, the badge appears (
 
 Screenshots go to test-artifacts/members/ (not in git)."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,30 +11,10 @@ from members.models import VerificationApplication
 from tests.factories import UserFactory
 from tests.members.factories import VALID_NUMBERS, VerificationAgencyFactory
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-playwright = pytest.importorskip("playwright.sync_api")
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "members"
 PASSWORD = "Secret-pass-2026"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 def _login(page, base, username):
     page.goto(f"{base}/login/")

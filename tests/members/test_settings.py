@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 def _env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}}
+           if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG",
+                     "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(extra)
     return env
 

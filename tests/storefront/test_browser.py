@@ -1,54 +1,24 @@
 """A person in Chromium (Debian's, via Playwright): the shop on its subdomain with no DNS set-up,
 and a member registering a Chinese own domain that then serves the shop."""
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connections
 
 from tests.factories import TrustPassPeriodFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "storefront"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    # Own domains (*.cn) resolve to this machine, as their DNS would point at the platform.
-    # *.localhost needs no rule: browsers resolve it to loopback themselves.
-    "--host-resolver-rules=MAP *.cn 127.0.0.1",
-]
 
 
 @pytest.fixture
-def chromium_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
-    # itself stay synchronous. Set for this test only (it would leak into `check --deploy`).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            args=CHROMIUM_ARGS,
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(20_000)
-        yield context.new_page()
-        # The test ran inside sync_playwright(), where Django's per-context connection
-        # objects are not the outer ones: close them here, or the test database cannot
-        # be dropped at the end of the run.
-        connections.close_all()
-        context.close()
-        browser.close()
+def chromium_page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
 
 
 def shot(page, name):

@@ -1,12 +1,10 @@
 """End to end in Chromium: a buyer orders a fixed-price escrow listing, pays on the local test
 gateway's page, the seller ships, the buyer confirms receipt (R-T1)."""
 
-import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 
 from tests.factories import TrustPassPeriodFactory, UserFactory
 from tests.trade.factories import EscrowListingFactory
@@ -14,32 +12,7 @@ from trade.models import Order
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots" / "trade"
-
-
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            # The test body's ORM calls ran in Playwright's context and got their own
-            # connection; close it, or the test database cannot be dropped afterwards.
-            connections.close_all()
 
 
 def _login(browser, live_server, username):
