@@ -493,3 +493,18 @@ def test_beat_task_stores_the_keys_that_ran_out(settings):
     row = Listing.objects.get(pk=listing.pk)
     assert (row.rank_key, row.rank_valid_until) == (0, None)
     assert search_refresh_rank_keys() == 0  # idempotent
+
+
+def test_search_reindex_command():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    listing = ListingFactory(title="供应优质不锈钢304无缝钢管")  # never indexed
+    assert ids(search("钢管", "postgres")) == []
+    out = StringIO()
+    call_command("search_reindex", stdout=out)
+    assert "已重建 1 条" in out.getvalue()
+    assert ids(search("钢管", "postgres")) == [listing.pk]
+    call_command("search_reindex", "--stale", stdout=out)
+    assert "已更新 0 条" in out.getvalue()
