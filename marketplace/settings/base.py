@@ -257,11 +257,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models name a choice field "kind" or "status": one schema name per choice set.
     "ENUM_NAME_OVERRIDES": {
-        # Listings (R-L1/R-L2): named, so they do not collide with other apps' "kind"/"status".
         "ListingKindEnum": "listings.models.Listing.Kind",
         "ListingStatusEnum": "listings.models.Listing.Status",
         "ListingValidityEnum": "listings.models.Listing.Validity",
+        "CertificateKindEnum": "credit.models.Certificate.Kind",
+        "InquiryKindEnum": "listings.inquiry_models.Inquiry.Kind",
+        "InquiryMessageKindEnum": "listings.inquiry_models.InquiryMessage.Kind",
     },
 }
 
@@ -290,6 +293,8 @@ TRUSTPASS_YEAR_PRICE_YUAN = 2800
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="test")
 PAYMENT_GATEWAYS = {"test": "trade.gateway.LocalTestGateway"}
 PAYMENT_TEST_GATEWAY_SECRET = env("PAYMENT_TEST_GATEWAY_SECRET", default="")
+# `check --deploy` warns about the test gateway unless a deployment opts in (trade.W001).
+PAYMENT_TEST_GATEWAY_ALLOWED = env.bool("PAYMENT_TEST_GATEWAY_ALLOWED", default=False)
 MAILBOX_QUOTA_BYTES = 5 * 1024 * 1024  # R-F3
 
 LOGGING = {

@@ -68,8 +68,10 @@ def test_celery_settings_for_idempotent_tasks():
     assert s["visibility"] > 2 * 3600
 
 
-def _production_env():
-    return {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "www.example.cn"}
+def _production_env(**extra):
+    # No real payment provider exists yet, so this deployment opts in to the test gateway.
+    return {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "www.example.cn",
+            "PAYMENT_TEST_GATEWAY_ALLOWED": "true", **extra}
 
 
 def test_production_settings_load_secure():
@@ -87,6 +89,17 @@ def test_check_deploy_is_clean_in_production_mode():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_about_the_test_gateway_unless_chosen_on_purpose():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True,
+        env=_env(DJANGO_SETTINGS_MODULE="marketplace.settings.production",
+                 **_production_env(PAYMENT_TEST_GATEWAY_ALLOWED="false")),
+    )
+    assert result.returncode != 0
+    assert "trade.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
