@@ -360,3 +360,28 @@ def test_score_badge_links_to_the_archive():
         Context({"company": company})
     )
     assert f"/companies/{company.member_id}/credit/" in html and "42" in html
+
+
+class TestArchiveActivityRecord:
+    def test_shows_the_sellers_response_rate(self):
+        """R-C1 activity record: the seller's inquiry response rate over the last 90 days."""
+        from listings.inquiry_services import inquiry_reply, inquiry_send
+        from tests.listings.inquiry_factories import seller_and_listing
+
+        seller, listing = seller_and_listing()
+        answered = inquiry_send(
+            sender=UserFactory(), message="请问有现货吗？", quantity=5, listing=listing
+        )
+        inquiry_send(
+            sender=UserFactory(), message="能开增值税发票吗？", quantity=2, listing=listing
+        )
+        inquiry_reply(sender=seller, inquiry_id=answered.pk, message="有现货，欢迎下单。")
+        page = Client().get(reverse("credit:archive", args=[seller.company.member_id]))
+        body = page.content.decode()
+        assert "询盘回复率（近90天）" in body
+        assert "50%（1/2）" in body
+
+    def test_company_page_links_to_the_archive(self):
+        company = CompanyFactory(member_id="hzsteel")
+        body = Client().get(reverse("members:company", args=["hzsteel"])).content.decode()
+        assert reverse("credit:archive", args=[company.member_id]) in body
