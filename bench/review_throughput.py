@@ -5,7 +5,8 @@ queue and one Celery worker process (solo pool) runs `listings.listing_review` o
 against PostgreSQL and Redis. In the same run, through the same worker, the same number of
 no-op tasks (`marketplace.noop`) is the baseline.
 
-Both are timed with the same instrument, the worker's own log: wall time from the first
+The reviews' own follow-up tasks (rejection e-mails) go to a side queue and run after the
+measurement. Both batches are timed with the same instrument, the worker's own log: wall time from the first
 "received" to the last "succeeded" of each batch, and each task's runtime ("succeeded in
 Xs"). Prints listings/s, median and p95 per listing, the no-op figures and the ratio.
 Targets (issue 3): at least 100 listings/s; the checks cost at most 3× the no-op task.
@@ -303,10 +304,12 @@ LINE = re.compile(
 )
 
 
-def start_worker(log_path: Path, idle_queue: str) -> subprocess.Popen:
+def start_worker(log_path: Path, idle_queue: str, side_queue: str) -> subprocess.Popen:
+    """One worker (solo pool) consuming `idle_queue`; tasks it sends itself (the rejection
+    e-mails) go to `side_queue`, consumed only after the measurement."""
     env = {
         **os.environ,
-        "CELERY_QUEUE": idle_queue,
+        "CELERY_QUEUE": side_queue,
         "CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
@@ -362,11 +365,18 @@ def parse(log_path: Path, name: str) -> tuple[list[datetime], list[datetime], li
     return received, done, secs
 
 
-def run_batch(app, node, queue, log_path, name, send, n, timeout) -> dict:
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_batch(app, node, queue, log_path, name, send, n, timeout, pid) -> dict:
     """Fill `queue` with n tasks, let the worker consume it, wait for n successes."""
     t0 = time.monotonic()
     send(queue)
     sent_s = time.monotonic() - t0
+    cpu0 = process_cpu_seconds(pid)
     app.control.add_consumer(queue, destination=[node], reply=True)
     deadline = time.monotonic() + timeout
     while True:
@@ -376,6 +386,7 @@ def run_batch(app, node, queue, log_path, name, send, n, timeout) -> dict:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{name}: only {len(done)} of {n} done in {timeout}s")
         time.sleep(1.0)
+    cpu = process_cpu_seconds(pid) - cpu0
     app.control.cancel_consumer(queue, destination=[node], reply=True)
     received, done, secs = parse(log_path, name)
     wall = (max(done) - min(received)).total_seconds()
@@ -387,6 +398,7 @@ def run_batch(app, node, queue, log_path, name, send, n, timeout) -> dict:
         "median_ms": statistics.median(secs) * 1000,
         "p95_ms": sorted(secs)[max(0, int(len(secs) * 0.95) - 1)] * 1000,
         "send_s": sent_s,
+        "cpu_ms": cpu / len(done) * 1000,
     }
 
 
@@ -409,9 +421,10 @@ def main() -> int:
 
     run = uuid.uuid4().hex[:8]
     idle, q_noop, q_review = f"{PREFIX}-idle-{run}", f"{PREFIX}-noop-{run}", f"{PREFIX}-rev-{run}"
+    side = f"{PREFIX}-side-{run}"
     log_path = Path(f"/tmp/{PREFIX}-{run}-worker.log")
     node = f"{idle}@{os.uname().nodename}"
-    worker = start_worker(log_path, idle)
+    worker = start_worker(log_path, idle, side)
     try:
         wait_ready(app, node)
 
@@ -428,21 +441,29 @@ def main() -> int:
                     listing_review.apply_async((listing_id, 1), queue=queue, producer=producer)
 
         baseline = run_batch(
-            app, node, q_noop, log_path, "marketplace.noop", send_noops, len(ids), 600
+            app, node, q_noop, log_path, "marketplace.noop", send_noops, len(ids), 600, worker.pid
         )
         review = run_batch(
-            app, node, q_review, log_path, "listings.listing_review", send_reviews, len(ids), 1800
+            app,
+            node,
+            q_review,
+            log_path,
+            "listings.listing_review",
+            send_reviews,
+            len(ids),
+            1800,
+            worker.pid,
         )
-        # Let the rejection e-mails (enqueued by the reviews) run, then stop.
-        app.control.add_consumer(q_review, destination=[node], reply=True)
-        time.sleep(2)
+        # Then the rejection e-mails the reviews enqueued (not part of the measurement).
+        app.control.add_consumer(side, destination=[node], reply=True)
+        time.sleep(3)
     finally:
         worker.terminate()
         try:
             worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
             worker.kill()
-        _drop_queues([q_noop, q_review, idle])
+        _drop_queues([q_noop, q_review, idle, side])
 
     checked = Listing.objects.filter(pk__in=ids, checked_at__isnull=False).count()
     rejected = Listing.objects.filter(pk__in=ids, status=Listing.Status.REJECTED).count()
@@ -460,6 +481,11 @@ def main() -> int:
     print(
         f"review (checks): {review['rate']:8.1f} listings/s {review['per_task_ms']:6.2f} ms/listing wall"
         f"   median {review['median_ms']:.2f} ms  p95 {review['p95_ms']:.2f} ms (task runtime)"
+    )
+    print(
+        f"worker CPU per task: no-op {baseline['cpu_ms']:.2f} ms, review {review['cpu_ms']:.2f} ms "
+        f"({review['cpu_ms'] / baseline['cpu_ms']:.2f}x); machine load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     print(
         f"ratio review/no-op: {ratio:.2f}x wall per task (runtime medians {runtime_ratio:.1f}x); "

@@ -2,18 +2,26 @@
 """The database reads and writes of the automatic review (R-L3), in plain SQL.
 
 This is the hot path of `services.listing_review`: every submitted listing goes through it
-once per review round. Building these four small statements with the ORM cost about five
-times the CPU of the statements themselves (see bench/review_throughput.py), so they are
-written out here, with table and column names taken from the models' metadata. They run
-on PostgreSQL and SQLite alike. Everything else about listings uses the ORM.
+once per review round. Built with the ORM, these small statements cost several times the
+CPU of running them (see bench/review_throughput.py), so they are written out here, with
+table and column names taken from the models' metadata. Everything else uses the ORM.
+
+Concurrency is optimistic: the listing is read without a lock, the checks run, and the
+result is stored by one guarded statement that applies only while the listing is still
+pending in the same review round and unchecked (a second run, or an edit that started a
+new round in between, changes nothing). On PostgreSQL that statement is a single round
+trip and its own transaction, whose commit does not wait for the WAL flush
+(synchronous_commit off, for that transaction only): a crash may lose the last moments of
+reviews, never corrupt anything, and `services.listing_review_sweep` runs them again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .checks import CheckResult
 from .models import Listing, ListingCheck
@@ -34,6 +42,7 @@ _REVIEW_FIELDS = (
     "checked_at",
     "submitted_at",
 )
+_CHECK_COLUMNS = ("listing_id", "code", "passed", "detail", "rule", "run_at")
 
 
 @dataclass(frozen=True)
@@ -65,86 +74,133 @@ def _column(model, name: str) -> str:
     return _q(model._meta.get_field(name).column)
 
 
-def _listing_columns(names) -> str:
-    return ", ".join(_column(Listing, name) for name in names)
+def _columns(model, names) -> str:
+    return ", ".join(_column(model, name) for name in names)
 
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def lock_for_review(listing_id: int, *, relax_commit: bool = True) -> ReviewRow | None:
-    """The listing's review fields, its row locked until the transaction ends.
-
-    With `relax_commit` on PostgreSQL, this transaction's commit does not wait for the WAL
-    flush (synchronous_commit off, this transaction only; sent with the same round trip):
-    a crash may lose the last moments of reviews, never corrupt anything, and
-    `services.listing_review_sweep` runs a lost review again.
-    """
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    relax = "SET LOCAL synchronous_commit TO OFF; " if relax_commit and _postgres() else ""
-    sql = (
-        f"{relax}SELECT {_listing_columns(_REVIEW_FIELDS)} FROM {_q(Listing._meta.db_table)} "
-        f"WHERE {_q('id')} = %s{lock}"
+@cache
+def _read_sql(vendor: str) -> str:
+    return (
+        f"SELECT {_columns(Listing, _REVIEW_FIELDS)} FROM {_q(Listing._meta.db_table)} "
+        f"WHERE {_q('id')} = %s"
     )
+
+
+def review_row(listing_id: int) -> ReviewRow | None:
+    """The listing's review fields (no lock: the store below is guarded)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [listing_id])
+        cursor.execute(_read_sql(connection.vendor), [listing_id])
         row = cursor.fetchone()
     return ReviewRow(*row) if row else None
+
+
+@cache
+def _duplicates_sql(vendor: str, n_statuses: int) -> str:
+    marks = ", ".join(["%s"] * n_statuses)
+    return (
+        f"SELECT {_columns(Listing, ('title', 'description', 'status', 'submitted_at', 'id'))} "
+        f"FROM {_q(Listing._meta.db_table)} "
+        f"WHERE {_column(Listing, 'company_id')} = %s AND {_column(Listing, 'title_key')} = %s "
+        f"AND {_column(Listing, 'status')} IN ({marks}) AND {_q('id')} <> %s"
+    )
 
 
 def duplicate_rows(*, company_id: int, title_key: str, exclude_id: int, statuses) -> list[tuple]:
     """(title, description, status, submitted_at, id) of the company's listings with this
     normalised title and one of `statuses`, other than `exclude_id`."""
     statuses = list(statuses)
-    marks = ", ".join(["%s"] * len(statuses))
-    sql = (
-        f"SELECT {_listing_columns(('title', 'description', 'status', 'submitted_at', 'id'))} "
-        f"FROM {_q(Listing._meta.db_table)} "
-        f"WHERE {_column(Listing, 'company_id')} = %s AND {_column(Listing, 'title_key')} = %s "
-        f"AND {_column(Listing, 'status')} IN ({marks}) AND {_q('id')} <> %s"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [company_id, title_key, *statuses, exclude_id])
+        cursor.execute(
+            _duplicates_sql(connection.vendor, len(statuses)),
+            [company_id, title_key, *statuses, exclude_id],
+        )
         return cursor.fetchall()
 
 
-def _insert_checks_sql(listing_id: int, results: list[CheckResult], at) -> tuple[str, list]:
-    names = ("listing_id", "code", "passed", "detail", "rule", "run_at")
-    columns = ", ".join(_column(ListingCheck, name) for name in names)
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(results))
+def _check_params(results: list[CheckResult], at) -> list:
     params: list = []
     for r in results:
-        params += [listing_id, r.code, r.passed, r.detail[:300], r.rule, at]
-    table = _q(ListingCheck._meta.db_table)
-    return f"INSERT INTO {table} ({columns}) VALUES {values}", params
+        params += [r.code, r.passed, r.detail[:300], r.rule, at]
+    return params
 
 
-def _mark_checked_sql(listing_id: int, at) -> tuple[str, list]:
-    sql = (
-        f"UPDATE {_q(Listing._meta.db_table)} SET {_column(Listing, 'checked_at')} = %s, "
-        f"{_column(Listing, 'updated_at')} = %s WHERE {_q('id')} = %s"
+@cache
+def _guard_sql(vendor: str) -> str:
+    """WHERE clause: still pending, same round, not checked yet."""
+    return (
+        f"{_q('id')} = %s AND {_column(Listing, 'status')} = %s "
+        f"AND {_column(Listing, 'review_round')} = %s AND {_column(Listing, 'checked_at')} IS NULL"
     )
-    return sql, [at, at, listing_id]
+
+
+@cache
+def _store_pg_sql(n_checks: int, relax: bool) -> str:
+    values = ", ".join(["(%s, %s::boolean, %s, %s, %s::timestamptz)"] * n_checks)
+    relax_sql = "SET LOCAL synchronous_commit TO OFF; " if relax else ""
+    table = _q(Listing._meta.db_table)
+    return (
+        f"{relax_sql}WITH upd AS (UPDATE {table} SET {_column(Listing, 'checked_at')} = %s, "
+        f"{_column(Listing, 'updated_at')} = %s WHERE {_guard_sql('postgresql')} "
+        f"RETURNING {_q('id')}) "
+        f"INSERT INTO {_q(ListingCheck._meta.db_table)} ({_columns(ListingCheck, _CHECK_COLUMNS)}) "
+        f"SELECT upd.{_q('id')}, v.code, v.passed, v.detail, v.rule, v.run_at FROM upd "
+        f"CROSS JOIN (VALUES {values}) AS v(code, passed, detail, rule, run_at)"
+    )
+
+
+@cache
+def _insert_sql(vendor: str, n_checks: int) -> str:
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * n_checks)
+    return (
+        f"INSERT INTO {_q(ListingCheck._meta.db_table)} ({_columns(ListingCheck, _CHECK_COLUMNS)}) "
+        f"VALUES {values}"
+    )
+
+
+@cache
+def _mark_sql(vendor: str) -> str:
+    return (
+        f"UPDATE {_q(Listing._meta.db_table)} SET {_column(Listing, 'checked_at')} = %s, "
+        f"{_column(Listing, 'updated_at')} = %s WHERE {_guard_sql(vendor)}"
+    )
+
+
+def store_checked_if_current(
+    *, listing_id: int, review_round: int, pending: str, results: list[CheckResult], now: datetime
+) -> bool:
+    """Store the round's checks and `checked_at`, only if the listing is still `pending`
+    in `review_round` and unchecked. True when stored."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    guard = [listing_id, pending, review_round]
+    if _postgres():
+        relax = not connection.in_atomic_block  # never relax a caller's transaction
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _store_pg_sql(len(results), relax),
+                [at, at, *guard, *_check_params(results, at)],
+            )
+            return cursor.rowcount == len(results)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_mark_sql(connection.vendor), [at, at, *guard])
+        if cursor.rowcount != 1:
+            return False
+        params: list = []
+        for r in results:
+            params += [listing_id, r.code, r.passed, r.detail[:300], r.rule, at]
+        cursor.execute(_insert_sql(connection.vendor, len(results)), params)
+        return True
 
 
 def insert_checks(listing_id: int, results: list[CheckResult], now: datetime) -> None:
-    """One row per check (the round's old rows were deleted when it was submitted)."""
-    sql, params = _insert_checks_sql(
-        listing_id, results, connection.ops.adapt_datetimefield_value(now)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def store_checked(listing_id: int, results: list[CheckResult], now: datetime) -> None:
-    """The checks' rows and the listing's `checked_at`, in one round trip on PostgreSQL."""
+    """One row per check; the caller holds the listing's row lock and has verified the round
+    (the round's old rows were deleted when it was submitted)."""
     at = connection.ops.adapt_datetimefield_value(now)
-    insert_sql, insert_params = _insert_checks_sql(listing_id, results, at)
-    update_sql, update_params = _mark_checked_sql(listing_id, at)
+    params: list = []
+    for r in results:
+        params += [listing_id, r.code, r.passed, r.detail[:300], r.rule, at]
     with connection.cursor() as cursor:
-        if _postgres():
-            cursor.execute(f"{insert_sql}; {update_sql}", insert_params + update_params)
-        else:
-            cursor.execute(insert_sql, insert_params)
-            cursor.execute(update_sql, update_params)
+        cursor.execute(_insert_sql(connection.vendor, len(results)), params)

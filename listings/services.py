@@ -370,38 +370,56 @@ def listing_run_checks(listing) -> list[checks.CheckResult]:
     )
 
 
-@transaction.atomic
+def _review_current(row, review_round: int) -> bool:
+    return (
+        row is not None
+        and row.status == Status.PENDING_REVIEW
+        and row.review_round == review_round
+        and row.checked_at is None
+    )
+
+
 def listing_review(*, listing_id: int, review_round: int) -> str:
     """R-L3: run the checks of one review round and act on them. Safe to run twice: a
-    round already checked, superseded or no longer pending is left alone.
+    round already checked, superseded or no longer pending is left alone (the store is
+    guarded, and a rejection or publication re-checks under the row lock).
 
     Returns what happened: "rejected", "queued", "published" or "skipped".
     """
-    row = review_store.lock_for_review(listing_id, relax_commit=True)
-    if (
-        row is None
-        or row.status != Status.PENDING_REVIEW
-        or row.review_round != review_round
-        or row.checked_at is not None
-    ):
+    row = review_store.review_row(listing_id)
+    if not _review_current(row, review_round):
         return "skipped"
     results = listing_run_checks(row)
     now = timezone.now()
     failed = [r for r in results if not r.passed]
     if not failed and not settings.LISTING_AUTO_PUBLISH_CLEAN:
         # The common case: checks stored, the listing waits in the moderation queue.
-        review_store.store_checked(row.pk, results, now)
-        return "queued"
-    # The round's old checks were deleted on submission, and the row lock plus `checked_at`
-    # make this run the only one: a plain insert.
-    review_store.insert_checks(row.pk, results, now)
-    listing = Listing.objects.get(pk=row.pk)  # locked above, in this transaction
-    listing.checked_at = now
-    if failed:
-        _reject(listing, reasons=[r.reason for r in failed], by=None, now=now)
-        return "rejected"
-    _publish(listing, by=None, now=now)
-    return "published"
+        stored = review_store.store_checked_if_current(
+            listing_id=listing_id,
+            review_round=review_round,
+            pending=Status.PENDING_REVIEW,
+            results=results,
+            now=now,
+        )
+        return "queued" if stored else "skipped"
+    with transaction.atomic():
+        listing = (
+            Listing.objects.select_for_update(of=("self",))
+            .select_related("company")
+            .filter(pk=listing_id)
+            .first()
+        )
+        if not _review_current(listing, review_round):
+            return "skipped"
+        # The round's old checks were deleted on submission; the lock and the round make
+        # this run the only one: a plain insert.
+        review_store.insert_checks(listing_id, results, now)
+        listing.checked_at = now
+        if failed:
+            _reject(listing, reasons=[r.reason for r in failed], by=None, now=now)
+            return "rejected"
+        _publish(listing, by=None, now=now)
+        return "published"
 
 
 def listing_review_sweep(*, older_than_seconds: int = 120, now=None, limit: int = 500) -> int:
@@ -516,7 +534,16 @@ def _reject(listing: Listing, *, reasons: list[dict], by, now) -> None:
     listing.rejection_reasons = reasons
     listing.reviewed_at = now
     listing.reviewed_by = by
-    listing.save()
+    listing.save(
+        update_fields=[
+            "status",
+            "rejection_reasons",
+            "reviewed_at",
+            "reviewed_by",
+            "checked_at",
+            "updated_at",
+        ]
+    )
     url = reverse("listings:manage", args=[listing.pk])
     notice_send(
         company=listing.company,

@@ -588,3 +588,31 @@ def test_review_sweep_runs_lost_reviews_again(company, category, settings):
     assert services.listing_review_sweep(now=listing.submitted_at + timedelta(hours=1)) == 0
     entries = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()]
     assert "listings.listing_review_sweep" in entries
+
+
+def test_review_store_is_guarded_by_round_and_state(company, category):
+    from listings import review_store
+    from listings.checks import CheckResult
+
+    listing = services.listing_create(company=company, submit=True, **listing_values(category))
+    results = [
+        CheckResult(code=c, passed=True, rule="R-L3a") for c in ("duplicate", "english_only")
+    ]
+    now = timezone.now()
+    kw = {"listing_id": listing.pk, "pending": "pending_review", "results": results, "now": now}
+    assert review_store.store_checked_if_current(review_round=2, **kw) is False  # other round
+    assert not ListingCheck.objects.filter(listing=listing).exists()
+    assert review_store.store_checked_if_current(review_round=1, **kw) is True
+    assert ListingCheck.objects.filter(listing=listing).count() == 2
+    assert review_store.store_checked_if_current(review_round=1, **kw) is False  # checked
+    assert ListingCheck.objects.filter(listing=listing).count() == 2
+    listing.refresh_from_db()
+    assert listing.checked_at == now
+    assert services.listing_review(listing_id=listing.pk, review_round=1) == "skipped"
+
+
+def test_a_clean_review_run_twice_stores_once(company, category):
+    listing = services.listing_create(company=company, submit=True, **listing_values(category))
+    assert services.listing_review(listing_id=listing.pk, review_round=1) == "queued"
+    assert services.listing_review(listing_id=listing.pk, review_round=1) == "skipped"
+    assert ListingCheck.objects.filter(listing=listing).count() == 5
