@@ -18,8 +18,12 @@ PASSWORD = "Secret-pass-2026"
 
 
 def token_for(client, username, password, ip="10.1.1.1"):
-    return client.post("/api/v1/auth/token/", {"username": username, "password": password},
-                       format="json", REMOTE_ADDR=ip)
+    return client.post(
+        "/api/v1/auth/token/",
+        {"username": username, "password": password},
+        format="json",
+        REMOTE_ADDR=ip,
+    )
 
 
 def test_token_for_right_credentials(api_client):
@@ -71,8 +75,9 @@ def test_browser_login_and_lockout_page(client):
     assert "用户名或密码错误" in bad.content.decode()
     for _ in range(2):
         client.post(url, {"username": user.username, "password": "nope"}, REMOTE_ADDR="10.2.2.2")
-    locked = client.post(url, {"username": user.username, "password": PASSWORD},
-                         REMOTE_ADDR="10.2.2.2")
+    locked = client.post(
+        url, {"username": user.username, "password": PASSWORD}, REMOTE_ADDR="10.2.2.2"
+    )
     assert locked.status_code in (403, 429)
     assert "登录失败次数过多" in locked.content.decode()
     assert "_auth_user_id" not in client.session
@@ -80,7 +85,9 @@ def test_browser_login_and_lockout_page(client):
 
 def test_browser_login_signs_in(client):
     user = UserFactory()
-    response = client.post(reverse("members:login"), {"username": user.username, "password": PASSWORD})
+    response = client.post(
+        reverse("members:login"), {"username": user.username, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == user.pk
 
@@ -88,8 +95,11 @@ def test_browser_login_signs_in(client):
 def test_me_needs_authentication_and_says_so(api_client):
     response = api_client.get("/api/v1/me/")
     assert response.status_code == 401
-    assert response.json() == {"code": "not_authenticated", "detail": response.json()["detail"],
-                               "rule": None}
+    assert response.json() == {
+        "code": "not_authenticated",
+        "detail": response.json()["detail"],
+        "rule": None,
+    }
     assert "登录" in response.json()["detail"]
 
 
@@ -156,11 +166,20 @@ class _Raiser(APIView):
         (drf.PermissionDenied(), 403, "permission_denied", None),
         (PermissionDenied(), 403, "permission_denied", None),
         (Http404(), 404, "not_found", None),
-        (Conflict("已评价过。", code="already_reviewed", rule="R-C4"), 409, "already_reviewed", "R-C4"),
+        (
+            Conflict("已评价过。", code="already_reviewed", rule="R-C4"),
+            409,
+            "already_reviewed",
+            "R-C4",
+        ),
         (FileTooLarge("图片不能超过 1 MB。", rule="R-C5"), 413, "file_too_large", "R-C5"),
         (TrustPassRequired(), 403, "trustpass_required", "R-M3"),
-        (DomainError("标题不能为空。", code="title_required", fields={"title": ["必填"]}), 400,
-         "title_required", None),
+        (
+            DomainError("标题不能为空。", code="title_required", fields={"title": ["必填"]}),
+            400,
+            "title_required",
+            None,
+        ),
     ],
 )
 def test_error_format(exc, status, code, rule):

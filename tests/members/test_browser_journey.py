@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "members"
 PASSWORD = "Secret-pass-2026"
 
+
 def _login(page, base, username):
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", username)

@@ -16,11 +16,22 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def test_make_run_path_on_a_fresh_sqlite_file(tmp_path):
     """migrate + seed_demo on a new SQLite file, then the pages `make run` serves answer 200."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(DJANGO_SETTINGS_MODULE="marketplace.settings.local",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
-               MEDIA_ROOT=str(tmp_path / "media"))
-    run = lambda *args: subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,  # noqa: E731
-                                       capture_output=True, text=True, timeout=600)
+    env.update(
+        DJANGO_SETTINGS_MODULE="marketplace.settings.local",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
     migrate = run("migrate", "--noinput")
     assert migrate.returncode == 0, migrate.stderr
     seed = run("seed_demo")
@@ -37,8 +48,14 @@ def test_make_run_path_on_a_fresh_sqlite_file(tmp_path):
         "    r = c.get(url)\n"
         "    print(url, r.status_code, '杭州华钢管业有限公司' in r.content.decode())\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     lines = dict(line.split(" ", 1) for line in result.stdout.strip().splitlines())
     assert lines["/"].startswith("200"), result.stderr
     assert lines["/companies/hzsteel/"] == "200 True"

@@ -25,8 +25,12 @@ API_BODY = {
     "username": "lixy",
     "password": "Fangmen-2026!",
     "email": "li@wzvalve.example.cn",
-    "company": {"member_id": "wzvalve", "name": "温州阀门厂", "contact_name": "李秀英",
-                "phone": "13800000000"},
+    "company": {
+        "member_id": "wzvalve",
+        "name": "温州阀门厂",
+        "contact_name": "李秀英",
+        "phone": "13800000000",
+    },
 }
 
 
@@ -68,8 +72,9 @@ def test_browser_reserved_member_id_is_refused(client):
 def test_browser_password_mismatch_and_weak_password_are_explained(client):
     response = client.post(reverse("members:register"), {**FORM, "password2": "other-2026!"})
     assert "两次输入的密码不一致" in response.content.decode()
-    response = client.post(reverse("members:register"), {**FORM, "password1": "12345678",
-                                                         "password2": "12345678"})
+    response = client.post(
+        reverse("members:register"), {**FORM, "password1": "12345678", "password2": "12345678"}
+    )
     body = response.content.decode()
     assert "密码不符合要求" in body or "密码" in body and "常见" in body
     assert not User.objects.filter(username="wangjg").exists()
@@ -113,8 +118,9 @@ def test_api_duplicate_username_is_refused(api_client):
 
 
 def test_api_weak_password_is_refused_in_chinese(api_client):
-    response = api_client.post("/api/v1/auth/register/", {**API_BODY, "password": "1234"},
-                               format="json")
+    response = api_client.post(
+        "/api/v1/auth/register/", {**API_BODY, "password": "1234"}, format="json"
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid_password"

@@ -10,9 +10,18 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG",
-                     "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     env.update(extra)
     return env
 
@@ -30,8 +39,14 @@ def _settings_probe(module: str, **extra) -> dict:
         " 'visibility': s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'],"
         " 'soft': s.CELERY_TASK_SOFT_TIME_LIMIT, 'hard': s.CELERY_TASK_TIME_LIMIT}))"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         env=_env(DJANGO_SETTINGS_MODULE=module, **extra), check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=_env(DJANGO_SETTINGS_MODULE=module, **extra),
+        check=True,
+    )
     import json
 
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -50,9 +65,11 @@ def test_embedded_default_is_sqlite_eager_and_local_memory():
 
 
 def test_environment_switches_to_postgresql_and_redis():
-    s = _settings_probe("marketplace.settings.local",
-                        DATABASE_URL="postgres://u@db.example:5432/mp",
-                        REDIS_URL="redis://cache.example:6379/0")
+    s = _settings_probe(
+        "marketplace.settings.local",
+        DATABASE_URL="postgres://u@db.example:5432/mp",
+        REDIS_URL="redis://cache.example:6379/0",
+    )
     assert s["engine"] == "django.db.backends.postgresql"
     assert s["eager"] is False
     assert s["broker"] == "redis://cache.example:6379/0"
@@ -70,8 +87,12 @@ def test_celery_settings_for_idempotent_tasks():
 
 def _production_env(**extra):
     # No real payment provider exists yet, so this deployment opts in to the test gateway.
-    return {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "www.example.cn",
-            "PAYMENT_TEST_GATEWAY_ALLOWED": "true", **extra}
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "www.example.cn",
+        "PAYMENT_TEST_GATEWAY_ALLOWED": "true",
+        **extra,
+    }
 
 
 def test_production_settings_load_secure():
@@ -84,7 +105,9 @@ def test_production_settings_load_secure():
 def test_check_deploy_is_clean_in_production_mode():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env=_env(DJANGO_SETTINGS_MODULE="marketplace.settings.production", **_production_env()),
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -94,9 +117,13 @@ def test_check_deploy_is_clean_in_production_mode():
 def test_check_deploy_warns_about_the_test_gateway_unless_chosen_on_purpose():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, capture_output=True, text=True,
-        env=_env(DJANGO_SETTINGS_MODULE="marketplace.settings.production",
-                 **_production_env(PAYMENT_TEST_GATEWAY_ALLOWED="false")),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=_env(
+            DJANGO_SETTINGS_MODULE="marketplace.settings.production",
+            **_production_env(PAYMENT_TEST_GATEWAY_ALLOWED="false"),
+        ),
     )
     assert result.returncode != 0
     assert "trade.W001" in result.stdout + result.stderr
@@ -104,9 +131,13 @@ def test_check_deploy_warns_about_the_test_gateway_unless_chosen_on_purpose():
 
 def test_production_refuses_to_start_without_a_secret_key():
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, capture_output=True, text=True,
-        env=_env(DJANGO_SETTINGS_MODULE="marketplace.settings.production",
-                 ALLOWED_HOSTS="www.example.cn"),
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=_env(
+            DJANGO_SETTINGS_MODULE="marketplace.settings.production", ALLOWED_HOSTS="www.example.cn"
+        ),
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
