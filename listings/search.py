@@ -28,12 +28,14 @@ over the live listings of the requested kind (slower, same results).
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from marketplace.exceptions import DomainError
@@ -72,6 +74,7 @@ class SearchHit:
     trustpass: bool  # R-S2 key 2 at the time of the search
     rank_key: int
     title_parts: list = field(default_factory=list)
+    image_url: str | None = None  # the first image (in one query with the listing)
 
 
 @dataclass
@@ -206,12 +209,11 @@ def _load_hits(rows: list[_Row], query: Query) -> list[SearchHit]:
 
     if not rows:
         return []
+    first_image = ListingImage.objects.filter(listing=OuterRef("pk")).order_by("position", "id")
     listings = (
         Listing.objects.select_related("company", "category")
         .defer(*HEAVY_FIELDS)
-        .prefetch_related(
-            Prefetch("images", queryset=ListingImage.objects.order_by("position", "id"))
-        )
+        .annotate(first_image_name=Subquery(first_image.values("image")[:1]))
     )
     by_id = {obj.pk: obj for obj in listings.filter(pk__in=[r.id for r in rows])}
     hits = []
@@ -222,6 +224,7 @@ def _load_hits(rows: list[_Row], query: Query) -> list[SearchHit]:
         hits.append(
             SearchHit(
                 listing=obj,
+                image_url=_image_url(obj.first_image_name),
                 match_level=r.level,
                 demoted=r.demoted,
                 trustpass=r.key >= 4,
@@ -230,6 +233,10 @@ def _load_hits(rows: list[_Row], query: Query) -> list[SearchHit]:
             )
         )
     return hits
+
+
+def _image_url(name: str | None) -> str | None:
+    return default_storage.url(name) if name else None
 
 
 def _trustpass_by_company(company_ids, now: datetime) -> dict[int, bool]:
@@ -361,8 +368,29 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
     return rows[:need], total
 
 
+_ESTIMATES: dict[tuple, tuple[float, float]] = {}
+ESTIMATE_TTL = 600.0  # seconds; the statistics behind it change with ANALYZE only
+
+
 def _estimate(cur, base: str, query: Query, params: dict) -> float:
-    """Upper bound of the matches, from the planner: min over the tokens of each alone."""
+    """Upper bound of the matches, from the planner: min over the tokens of each alone.
+    Kept per process for ESTIMATE_TTL (popular queries repeat)."""
+    key = (
+        base,
+        tuple(sorted((k, str(v)) for k, v in params.items() if k not in ("now",) and k[0] != "q")),
+        tuple((t.lexeme, t.prefix) for t in query.all_tokens),
+    )
+    hit = _ESTIMATES.get(key)
+    if hit and hit[1] > time.monotonic():
+        return hit[0]
+    value = _explain_estimate(cur, base, query, params)
+    if len(_ESTIMATES) > 10_000:
+        _ESTIMATES.clear()
+    _ESTIMATES[key] = (value, time.monotonic() + ESTIMATE_TTL)
+    return value
+
+
+def _explain_estimate(cur, base: str, query: Query, params: dict) -> float:
     if query.empty:
         parts = [f"SELECT 1 FROM listings_listing WHERE {base}"]  # noqa: S608 (constant fragments)
         p = params

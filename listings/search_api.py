@@ -38,7 +38,6 @@ def _links(request, page: int, has_next: bool) -> tuple[str | None, str | None]:
 def hit_json(hit: SearchHit) -> dict:
     listing = hit.listing
     company = listing.company
-    first_image = next(iter(listing.images.all()), None)
     return {
         "id": listing.pk,
         "kind": listing.kind,
@@ -63,7 +62,7 @@ def hit_json(hit: SearchHit) -> dict:
         "published_at": _dt.to_representation(listing.published_at)
         if listing.published_at
         else None,
-        "image": first_image.image.url if first_image else None,
+        "image": hit.image_url,
         "url": f"/listings/{listing.pk}/",
     }
 

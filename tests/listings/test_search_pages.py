@@ -186,3 +186,18 @@ def test_api_search_query_count_is_bounded(api_client):
 
 def test_health_endpoint(api_client):
     assert api_client.get("/api/v1/search/health/").json() == {"ok": True}
+
+
+def test_first_image_on_cards_and_in_the_api(client, api_client):
+    from listings.models import ListingImage
+
+    listing = make()
+    ListingImage.objects.create(listing=listing, image="listings/2026/01/b.jpg", position=1)
+    ListingImage.objects.create(listing=listing, image="listings/2026/01/a.jpg", position=0)
+    make("供应无缝钢管", published_at=timezone.now() - timedelta(days=1))  # no image
+    body = api_client.get("/api/v1/search/", {"q": "钢管"}).json()
+    images = {r["id"]: r["image"] for r in body["results"]}
+    assert images[listing.pk] == "/media/listings/2026/01/a.jpg"
+    assert None in images.values()  # the listing without an image
+    html = client.get("/search/", {"q": "钢管"}).content.decode()
+    assert 'src="/media/listings/2026/01/a.jpg"' in html and "暂无图片" in html
