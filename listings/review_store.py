@@ -99,6 +99,44 @@ def review_row(listing_id: int) -> ReviewRow | None:
 
 
 @cache
+def _read_with_twins_pg_sql() -> str:
+    """The listing's review fields and, in the same round trip, its possible duplicates
+    (R-L3a: same company and normalised title; live, or pending and submitted earlier)."""
+    table = _q(Listing._meta.db_table)
+    col = {name: _column(Listing, name) for name in (*_REVIEW_FIELDS, "title")}
+    fields = ", ".join(f"l.{col[name]}" for name in _REVIEW_FIELDS)
+    return (
+        f"SELECT {fields}, (SELECT json_agg(json_build_array(d.{col['title']}, "
+        f"d.{col['description']})) FROM {table} d "
+        f"WHERE d.{col['company_id']} = l.{col['company_id']} "
+        f"AND d.{col['title_key']} = l.{col['title_key']} AND d.{_q('id')} <> l.{_q('id')} "
+        f"AND (d.{col['status']} = %s OR (d.{col['status']} = %s "
+        f"AND (d.{col['submitted_at']}, d.{_q('id')}) < (l.{col['submitted_at']}, l.{_q('id')})))) "
+        f"FROM {table} l WHERE l.{_q('id')} = %s"
+    )
+
+
+def review_row_with_twins(
+    listing_id: int, *, live: str, pending: str
+) -> tuple[ReviewRow | None, list[tuple[str, str]] | None]:
+    """On PostgreSQL: the row and its duplicate candidates (title, description) in one round
+    trip. Elsewhere: the row, and None for the candidates (ask `duplicate_rows`)."""
+    if not _postgres():
+        return review_row(listing_id), None
+    with connection.cursor() as cursor:
+        cursor.execute(_read_with_twins_pg_sql(), [live, pending, listing_id])
+        row = cursor.fetchone()
+    if not row:
+        return None, None
+    twins = row[-1]
+    if isinstance(twins, str):  # json_agg arrives decoded with psycopg2; be safe otherwise
+        import json
+
+        twins = json.loads(twins)
+    return ReviewRow(*row[:-1]), [tuple(t) for t in (twins or [])]
+
+
+@cache
 def _duplicates_sql(vendor: str, n_statuses: int) -> str:
     marks = ", ".join(["%s"] * n_statuses)
     return (

@@ -347,9 +347,9 @@ def _duplicate_candidates(listing) -> list[tuple[str, str]]:
     ]
 
 
-def listing_run_checks(listing) -> list[checks.CheckResult]:
+def listing_run_checks(listing, *, twins: list[tuple[str, str]] | None = None):
     """R-L3a–e on a listing's current values (a Listing or a review_store.ReviewRow),
-    against the current term lists."""
+    against the current term lists. `twins`: the duplicate candidates, if already read."""
     values = checks.ListingValues(
         kind=listing.kind,
         title=listing.title,
@@ -361,7 +361,7 @@ def listing_run_checks(listing) -> list[checks.CheckResult]:
     )
     return checks.run_checks(
         values,
-        others=_duplicate_candidates(listing),
+        others=_duplicate_candidates(listing) if twins is None else twins,
         prohibited_terms=selectors.prohibited_terms(),
         brand_terms=selectors.brand_terms(),
         similarity_threshold=settings.LISTING_DUPLICATE_SIMILARITY,
@@ -386,10 +386,12 @@ def listing_review(*, listing_id: int, review_round: int) -> str:
 
     Returns what happened: "rejected", "queued", "published" or "skipped".
     """
-    row = review_store.review_row(listing_id)
+    row, twins = review_store.review_row_with_twins(
+        listing_id, live=Status.LIVE, pending=Status.PENDING_REVIEW
+    )
     if not _review_current(row, review_round):
         return "skipped"
-    results = listing_run_checks(row)
+    results = listing_run_checks(row, twins=twins)
     now = timezone.now()
     failed = [r for r in results if not r.passed]
     if not failed and not settings.LISTING_AUTO_PUBLISH_CLEAN:

@@ -616,3 +616,33 @@ def test_a_clean_review_run_twice_stores_once(company, category):
     assert services.listing_review(listing_id=listing.pk, review_round=1) == "queued"
     assert services.listing_review(listing_id=listing.pk, review_round=1) == "skipped"
     assert ListingCheck.objects.filter(listing=listing).count() == 5
+
+
+def test_duplicate_candidates_same_in_sql_and_python(company, category):
+    """The one-round-trip read (PostgreSQL) and the portable path pick the same twins."""
+    from listings import review_store
+
+    now = timezone.now()
+    same = {"title": "不锈钢 无缝钢管", "category": category}
+    me = ListingFactory(company=company, status=Status.PENDING_REVIEW, submitted_at=now, **same)
+    live = ListingFactory(company=company, description="在线的", **same)
+    earlier = ListingFactory(
+        company=company,
+        status=Status.PENDING_REVIEW,
+        submitted_at=now - timedelta(minutes=1),
+        description="更早提交的",
+        **same,
+    )
+    ListingFactory(  # later: not a candidate
+        company=company,
+        status=Status.PENDING_REVIEW,
+        submitted_at=now + timedelta(seconds=1),
+        **same,
+    )
+    ListingFactory(company=company, status=Status.WITHDRAWN, **same)
+    ListingFactory(company=CompanyFactory(), **same)  # another company
+    ListingFactory(company=company, title="焊接钢管", category=category)  # another title
+    row, twins = review_store.review_row_with_twins(me.pk, live="live", pending="pending_review")
+    expected = {(live.title, live.description), (earlier.title, earlier.description)}
+    assert set(twins) == expected
+    assert set(services._duplicate_candidates(row)) == expected
