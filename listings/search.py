@@ -422,7 +422,7 @@ def _fetch_by_groups(cur, base, levels, tp_sql, params, need) -> tuple[list[_Row
                 return out, False
             group = f"{base} AND rank_demoted = %(demoted)s AND {VALID}{tp_sql}"
             most = PROBE_MAX_TITLE if index_only else PROBE_MAX
-            probe = min(most, max(PROBE_MIN, rest * (500 if index_only else 50)))
+            probe = min(most, max(PROBE_MIN, rest * (500 if index_only else 200)))
             p = {**params, "demoted": demoted, "rest": rest, "probe": probe}
             columns = "id, rank_key, published_at, search_title" + (
                 "" if index_only else ", search_document"
