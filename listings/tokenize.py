@@ -139,7 +139,11 @@ def document_lexemes(fields: Iterable[str | None]) -> set[str]:
 
 def lexemes_to_tsvector(lexemes: Iterable[str]) -> str:
     """The `tsvector` literal of a position-less document: `'不锈' '钢管' …`."""
-    return " ".join(_quote(lex) for lex in sorted(lexemes))
+    ordered = sorted(lexemes)
+    joined = " ".join(ordered)
+    if "'" in joined or "\\" in joined:
+        return " ".join(_quote(lex) for lex in ordered)
+    return "'" + "' '".join(ordered) + "'" if ordered else ""
 
 
 def build_document(fields: Iterable[str | None]) -> Document:

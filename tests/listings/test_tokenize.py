@@ -109,6 +109,8 @@ def test_empty_and_punctuation_only_queries_are_empty():
 
 def test_tsvector_and_tsquery_literals():
     assert lexemes_to_tsvector({"钢管", "不锈"}) == "'不锈' '钢管'"
+    assert lexemes_to_tsvector(set()) == ""
+    assert lexemes_to_tsvector({"a'b", "c"}) == "'a''b' 'c'"  # quoted when needed
     assert document_to_tsvector(build_document(["钢管"])) == "'钢管':1 '管':2"
     assert phrase_to_tsquery(parse_query("锈钢管").whole_tokens) == "'锈钢' <-> '钢管'"
     assert tokens_to_tsquery(parse_query("阀 sus3").all_tokens) == "'阀':* & 'sus' & '3':*"
