@@ -553,7 +553,8 @@ def _reject(listing: Listing, *, reasons: list[dict], by, now) -> None:
         title=f"您的信息“{listing.title}”未通过审核",
         body="\n".join(f"· {r['detail']}" for r in reasons) + "\n请按提示修改后重新提交审核。",
         url=url,
-        dedupe_key=f"listing-rejected:{listing.pk}:{listing.review_round}",
+        # No dedupe key needed: the status change and this notice share one transaction,
+        # under the row lock, and a rejection happens once per review round.
     )
     listing_id, review_round = listing.pk, listing.review_round
     transaction.on_commit(lambda: listing_rejection_email.delay(listing_id, review_round))
