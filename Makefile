@@ -60,8 +60,10 @@ beat: install
 mail: install
 	$(BIN)/python manage.py run_mail_receiver
 
-# Benchmarks: not part of `make test`. Each prints its own figures.
+# Benchmarks: not part of `make test`. Each prints its own figures; the search benchmark
+# drives gunicorn with ApacheBench (`ab`, Debian's apache2-utils).
 bench: install
+	@command -v ab >/dev/null || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq apache2-utils >/dev/null); }
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/marketplace_bench} \
 	REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/14} \
 	DJANGO_SETTINGS_MODULE=marketplace.settings.local \
