@@ -115,12 +115,22 @@ def plain_text(text: str) -> str:
     return html.unescape(_TAG_RE.sub(" ", text or ""))
 
 
+def _dropped(ch: str) -> bool:
+    return unicodedata.category(ch).startswith(_PUNCT_CATEGORIES)
+
+
+# Basic-plane characters compact() drops, as a str.translate table (C speed); the rare
+# characters beyond it (emoji…) are looked up one by one.
+_DROP_BMP = {cp: None for cp in range(0x10000) if _dropped(chr(cp))}
+
+
 @lru_cache(maxsize=256)
 def compact(text: str) -> str:
     """Folded text without white space, punctuation or symbols (for matching terms)."""
-    return "".join(
-        ch for ch in fold(text) if not unicodedata.category(ch).startswith(_PUNCT_CATEGORIES)
-    )
+    kept = fold(text).translate(_DROP_BMP)
+    if kept and max(kept) > "\uffff":
+        kept = "".join(ch for ch in kept if ch <= "\uffff" or not _dropped(ch))
+    return kept
 
 
 @lru_cache(maxsize=8192)
@@ -169,9 +179,15 @@ def similarity(a: str, b: str) -> float:
     return float(_ratio(compact(plain_text(a)), compact(plain_text(b))))
 
 
+@lru_cache(maxsize=32)
+def _fraction(share: float) -> Fraction:
+    return Fraction(str(share))
+
+
 def _at_least(part: int, whole: int, share: float) -> bool:
     """part / whole ≥ share, exactly (no floating-point edge errors at 30% or 90%)."""
-    return Fraction(part) >= Fraction(str(share)) * whole
+    limit = _fraction(share)
+    return part * limit.denominator >= limit.numerator * whole
 
 
 # --- R-L3a duplicate --------------------------------------------------------------------

@@ -238,3 +238,8 @@ def test_run_checks_reports_every_failure():
     for r in results:
         assert r.reason == {"code": r.code, "detail": r.detail, "rule": r.rule}
         assert r.detail.startswith(checks.CHECK_LABELS[r.code][:2])
+
+
+def test_compact_drops_spaces_punctuation_and_symbols_also_beyond_the_basic_plane():
+    assert checks.compact("ＡＢＣ，钢管😀 !\t·管") == "abc钢管管"
+    assert checks.compact("𠀀钢") == "𠀀钢"  # a Han character beyond the basic plane stays
