@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import JsonResponse
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -11,6 +12,13 @@ from rest_framework.views import APIView
 
 from . import buy_leads
 from .search import SearchHit, SearchPage, listing_search
+from .search_schema import (
+    BUY_LEAD_PARAMETERS,
+    SEARCH_PARAMETERS,
+    BuyLeadDetailSerializer,
+    BuyLeadPageSerializer,
+    SearchPageSerializer,
+)
 
 _dt = serializers.DateTimeField()
 
@@ -84,6 +92,9 @@ class SearchApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        operation_id="search_list", parameters=SEARCH_PARAMETERS, responses=SearchPageSerializer
+    )
     def get(self, request):
         p = request.query_params
         page = _page_number(request)
@@ -107,6 +118,11 @@ class BuyLeadListApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        operation_id="buy_leads_list",
+        parameters=BUY_LEAD_PARAMETERS,
+        responses=BuyLeadPageSerializer,
+    )
     def get(self, request):
         p = request.query_params
         page = _page_number(request)
@@ -136,6 +152,7 @@ class BuyLeadDetailApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(operation_id="buy_leads_retrieve", responses=BuyLeadDetailSerializer)
     def get(self, request, pk: int):
         lead = buy_leads.buy_lead_get_for_viewer(listing_id=pk, viewer=request.user)
         return Response(buy_leads.lead_json(lead, detail=True))
