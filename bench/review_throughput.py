@@ -12,6 +12,7 @@ Xs"). Prints listings/s, median and p95 per listing, the no-op figures and the r
 Targets (issue 3): at least 100 listings/s; the checks cost at most 3× the no-op task.
 
     .venv/bin/python bench/review_throughput.py [--listings 10000] [--companies 1000]
+        [--pool solo|threads --concurrency N]   (one worker process either way)
 
 Database: REVIEW_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/mp_bench_l3,
 created if missing); Redis: REVIEW_BENCH_REDIS_URL (default redis://127.0.0.1:6379/1). The
@@ -304,9 +305,12 @@ LINE = re.compile(
 )
 
 
-def start_worker(log_path: Path, idle_queue: str, side_queue: str) -> subprocess.Popen:
-    """One worker (solo pool) consuming `idle_queue`; tasks it sends itself (the rejection
-    e-mails) go to `side_queue`, consumed only after the measurement."""
+def start_worker(
+    log_path: Path, idle_queue: str, side_queue: str, pool: str = "solo", concurrency: int = 1
+) -> subprocess.Popen:
+    """One worker process consuming `idle_queue` (solo pool, or threads of one process);
+    tasks it sends itself (the rejection e-mails) go to `side_queue`, consumed only after
+    the measurement."""
     env = {
         **os.environ,
         "CELERY_QUEUE": side_queue,
@@ -325,7 +329,8 @@ def start_worker(log_path: Path, idle_queue: str, side_queue: str) -> subprocess
             "worker",
             "-Q",
             idle_queue,
-            "--pool=solo",
+            f"--pool={pool}",
+            f"--concurrency={concurrency}",
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
@@ -407,9 +412,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listings", type=int, default=10_000)
     parser.add_argument("--companies", type=int, default=1_000)
+    parser.add_argument("--pool", choices=["solo", "threads"], default="solo")
+    parser.add_argument("--concurrency", type=int, default=1, help="threads (with --pool threads)")
     args = parser.parse_args()
+    if args.pool == "solo":
+        args.concurrency = 1
 
-    print(f"review_throughput: {args.listings} listings of {args.companies} companies")
+    print(
+        f"review_throughput: {args.listings} listings of {args.companies} companies; one worker "
+        f"process, pool {args.pool} x{args.concurrency}"
+    )
     setup_django()
     from listings.models import Listing, ListingCheck
     from listings.tasks import listing_review
@@ -425,7 +437,7 @@ def main() -> int:
     side = f"{PREFIX}-side-{run}"
     log_path = Path(f"/tmp/{PREFIX}-{run}-worker.log")
     node = f"{idle}@{os.uname().nodename}"
-    worker = start_worker(log_path, idle, side)
+    worker = start_worker(log_path, idle, side, args.pool, args.concurrency)
     try:
         wait_ready(app, node)
 
