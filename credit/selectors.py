@@ -9,7 +9,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from members import privileges
-from members.models import Company, TrustPassPeriod
+from members.models import Company
+from members.selectors import company_periods
 
 from . import scoring
 from .models import Certificate, CreditReference, CreditScore, Rating, Review, ScoreHistory
@@ -18,9 +19,7 @@ from .review_rules import allowed_ratings, review_refusal
 
 def company_sources(company: Company) -> dict:
     """Every source of one company's score, read in three queries (R-C6)."""
-    periods = list(
-        TrustPassPeriod.objects.filter(company_id=company.pk).values_list("starts_on", "ends_on")
-    )
+    periods = company_periods(company)
     review_counts = dict(
         Review.objects.filter(reviewee_id=company.pk)
         .values("rating")
@@ -112,9 +111,7 @@ def company_activity(company: Company) -> dict:
 
 def archive_days(company: Company, *, today: date | None = None) -> int:
     """R-C3: days of TrustPass membership up to today (for the archive-years line)."""
-    periods = TrustPassPeriod.objects.filter(company_id=company.pk).values_list(
-        "starts_on", "ends_on"
-    )
+    periods = company_periods(company)
     return scoring.covered_days(periods, today or timezone.localdate())
 
 

@@ -20,12 +20,11 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from django.db import connection, transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from members import privileges
-from members.models import Company, TrustPassPeriod
-from members.selectors import company_trustpass_until
+from members.models import Company
+from members.selectors import company_next_trustpass_start, company_trustpass_until
 
 from . import ranking
 from .models import Listing
@@ -47,10 +46,7 @@ def company_trustpass_state(company: Company, *, now: datetime) -> tuple[bool, d
         until = company_trustpass_until(company, at=now)
         return True, _midnight(until) if until else None
     # Not TrustPass now: the answer changes when the next period starts (if any).
-    today = timezone.localtime(now, timezone.get_default_timezone()).date()
-    nxt = TrustPassPeriod.objects.filter(company_id=company.pk, starts_on__gt=today).aggregate(
-        first=Min("starts_on")
-    )["first"]
+    nxt = company_next_trustpass_start(company, at=now)
     return False, _midnight(nxt) if nxt else None
 
 

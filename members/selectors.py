@@ -41,6 +41,20 @@ def _periods(company: Company) -> list[tuple[date, date]]:
     return cached
 
 
+def company_periods(company: Company) -> list[tuple[date, date]]:
+    """The company's TrustPass periods as (starts_on, ends_on) pairs (R-M2), read once per
+    company instance; other apps read periods through this, never the table itself."""
+    return list(_periods(company))
+
+
+def company_next_trustpass_start(
+    company: Company, *, at: date | datetime | None = None
+) -> date | None:
+    """The first day of the company's next period starting after `at` (default today)."""
+    day = _as_day(at)
+    return min((s for s, _ in _periods(company) if s > day), default=None)
+
+
 def company_is_trustpass(company: Company | None, *, at: date | datetime | None = None) -> bool:
     """R-M2: the company is TrustPass at `at` (default now, Asia/Shanghai) iff a period
     [starts_on, ends_on) contains that day. No scheduled job is needed for it to end."""
