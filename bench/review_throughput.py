@@ -142,24 +142,9 @@ def setup_django():
 
 
 def _ensure_database():
-    import psycopg2
-    from environ import Env
-    from psycopg2 import sql
+    from benchdb import ensure_database
 
-    cfg = Env.db_url_config(DB_URL)
-    conn = psycopg2.connect(
-        dbname="postgres",
-        user=cfg["USER"] or "postgres",
-        password=cfg["PASSWORD"] or None,
-        host=cfg["HOST"] or "127.0.0.1",
-        port=cfg["PORT"] or 5432,
-    )
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if not cur.fetchone():
-            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
-    conn.close()
+    ensure_database(DB_URL)
 
 
 # --- data ----------------------------------------------------------------------------------------
