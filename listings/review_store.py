@@ -23,6 +23,8 @@ from functools import cache
 
 from django.db import connection, transaction
 
+from members.models import Notice
+
 from .checks import CheckResult
 from .models import Listing, ListingCheck
 
@@ -231,6 +233,72 @@ def store_checked_if_current(
             params += [listing_id, r.code, r.passed, r.detail[:300], r.rule, at]
         cursor.execute(_insert_sql(connection.vendor, len(results)), params)
         return True
+
+
+@cache
+def _reject_pg_sql(n_checks: int, relax: bool) -> str:
+    """One statement: the guarded status change, the round's checks and the seller's notice
+    (R-L3: told in the site), committed together (without waiting for the WAL flush when
+    `relax`)."""
+    values = ", ".join(["(%s, %s::boolean, %s, %s, %s::timestamptz)"] * n_checks)
+    listing = _q(Listing._meta.db_table)
+    col = {
+        name: _column(Listing, name)
+        for name in (
+            "status",
+            "rejection_reasons",
+            "reviewed_at",
+            "reviewed_by",
+            "checked_at",
+            "updated_at",
+            "company_id",
+        )
+    }
+    notice_cols = _columns(Notice, ("company_id", "kind", "title", "body", "url", "created_at"))
+    return (
+        ("SET LOCAL synchronous_commit TO OFF; " if relax else "")
+        + f"WITH upd AS (UPDATE {listing} SET {col['status']} = %s, "
+        f"{col['rejection_reasons']} = %s, {col['reviewed_at']} = %s, "
+        f"{col['reviewed_by']} = NULL, {col['checked_at']} = %s, {col['updated_at']} = %s "
+        f"WHERE {_guard_sql('postgresql')} RETURNING {_q('id')}, {col['company_id']}), "
+        f"checks AS (INSERT INTO {_q(ListingCheck._meta.db_table)} "
+        f"({_columns(ListingCheck, _CHECK_COLUMNS)}) "
+        f"SELECT upd.{_q('id')}, v.code, v.passed, v.detail, v.rule, v.run_at FROM upd "
+        f"CROSS JOIN (VALUES {values}) AS v(code, passed, detail, rule, run_at)), "
+        f"notice AS (INSERT INTO {_q(Notice._meta.db_table)} ({notice_cols}) "
+        f"SELECT upd.{col['company_id']}, %s, %s, %s, %s, %s FROM upd) "
+        "SELECT count(*) FROM upd"
+    )
+
+
+def store_rejected_if_current(
+    *,
+    listing_id: int,
+    review_round: int,
+    pending: str,
+    rejected: str,
+    results: list[CheckResult],
+    reasons: list[dict],
+    notice: dict,
+    now: datetime,
+) -> bool | None:
+    """On PostgreSQL: reject the listing with its checks and the seller's notice (`kind`,
+    `title`, `body`, `url`) in one round trip, only if it is still `pending` in
+    `review_round` and unchecked. True when stored, False when the guard did not hold; None
+    on other databases (the caller takes the ORM path)."""
+    if not _postgres():
+        return None
+    relax = not connection.in_atomic_block  # never relax a caller's transaction
+    at = connection.ops.adapt_datetimefield_value(now)
+    reasons_value = Listing._meta.get_field("rejection_reasons").get_db_prep_save(
+        reasons, connection
+    )
+    params = [rejected, reasons_value, at, at, at, listing_id, pending, review_round]
+    params += _check_params(results, at)
+    params += [notice["kind"], notice["title"][:200], notice["body"], notice["url"][:300], at]
+    with connection.cursor() as cursor:
+        cursor.execute(_reject_pg_sql(len(results), relax), params)
+        return cursor.fetchone()[0] == 1
 
 
 def insert_checks(listing_id: int, results: list[CheckResult], now: datetime) -> None:

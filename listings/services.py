@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -404,6 +405,24 @@ def listing_review(*, listing_id: int, review_round: int) -> str:
             now=now,
         )
         return "queued" if stored else "skipped"
+    if failed:
+        # The common rejection: one guarded statement (PostgreSQL), then the e-mail.
+        reasons = [r.reason for r in failed]
+        stored = review_store.store_rejected_if_current(
+            listing_id=listing_id,
+            review_round=review_round,
+            pending=Status.PENDING_REVIEW,
+            rejected=Status.REJECTED,
+            results=results,
+            reasons=reasons,
+            notice=_rejection_notice(listing_id, row.title, reasons),
+            now=now,
+        )
+        if stored is not None:
+            if not stored:
+                return "skipped"
+            _rejection_email_enqueue(listing_id, review_round)
+            return "rejected"
     with transaction.atomic():
         listing = (
             Listing.objects.select_for_update(of=("self",))
@@ -442,6 +461,32 @@ def listing_review_sweep(*, older_than_seconds: int = 120, now=None, limit: int 
     count = 0
     for listing_id, review_round in stale:
         review_task.delay(listing_id, review_round)
+        count += 1
+    return count + _rejection_emails_resend(now=now, older_than_seconds=older_than_seconds)
+
+
+# A rejection e-mail not sent within a day is given up (the in-site notice remains).
+REJECTION_EMAIL_GIVE_UP = timedelta(days=1)
+
+
+def _rejection_emails_resend(*, now, older_than_seconds: int, limit: int = 500) -> int:
+    """Queue again the rejection e-mails whose message was lost or never queued (R-L3: the
+    seller is told by e-mail). The e-mail task sends once per round, so a repeat is harmless."""
+    from .tasks import listing_rejection_email
+
+    unsent = (
+        Listing.objects.filter(
+            status=Status.REJECTED,
+            rejection_emailed_round__lt=F("review_round"),
+            reviewed_at__lt=now - timedelta(seconds=older_than_seconds),
+            reviewed_at__gte=now - REJECTION_EMAIL_GIVE_UP,
+        )
+        .order_by("reviewed_at")
+        .values_list("pk", "review_round")[:limit]
+    )
+    count = 0
+    for listing_id, review_round in unsent:
+        listing_rejection_email.delay(listing_id, review_round)
         count += 1
     return count
 
@@ -530,8 +575,6 @@ def listing_reject(
 
 
 def _reject(listing: Listing, *, reasons: list[dict], by, now) -> None:
-    from .tasks import listing_rejection_email
-
     listing.status = Status.REJECTED
     listing.rejection_reasons = reasons
     listing.reviewed_at = now
@@ -546,18 +589,32 @@ def _reject(listing: Listing, *, reasons: list[dict], by, now) -> None:
             "updated_at",
         ]
     )
-    url = reverse("listings:manage", args=[listing.pk])
-    notice_send(
-        company=listing.company,
-        kind="listing_rejected",
-        title=f"您的信息“{listing.title}”未通过审核",
-        body="\n".join(f"· {r['detail']}" for r in reasons) + "\n请按提示修改后重新提交审核。",
-        url=url,
-        # No dedupe key needed: the status change and this notice share one transaction,
-        # under the row lock, and a rejection happens once per review round.
-    )
+    # No dedupe key needed: the status change and this notice share one transaction, under
+    # the row lock, and a rejection happens once per review round.
+    notice_send(company=listing.company, **_rejection_notice(listing.pk, listing.title, reasons))
     listing_id, review_round = listing.pk, listing.review_round
-    transaction.on_commit(lambda: listing_rejection_email.delay(listing_id, review_round))
+    transaction.on_commit(lambda: _rejection_email_enqueue(listing_id, review_round))
+
+
+def _rejection_notice(listing_id: int, title: str, reasons: list[dict]) -> dict:
+    """R-L3: the in-site notice of a rejection, with every reason."""
+    return {
+        "kind": "listing_rejected",
+        "title": f"您的信息“{title}”未通过审核",
+        "body": "\n".join(f"· {r['detail']}" for r in reasons) + "\n请按提示修改后重新提交审核。",
+        "url": reverse("listings:manage", args=[listing_id]),
+    }
+
+
+def _rejection_email_enqueue(listing_id: int, review_round: int) -> None:
+    """Queue the rejection e-mail. The rejection is committed already; if the broker cannot
+    be reached, `listing_review_sweep` queues the e-mail later."""
+    from .tasks import listing_rejection_email
+
+    try:
+        listing_rejection_email.delay(listing_id, review_round)
+    except Exception:  # broker errors vary by transport; the sweep covers them all
+        logger.warning("rejection e-mail of listing %s not queued", listing_id, exc_info=True)
 
 
 @transaction.atomic

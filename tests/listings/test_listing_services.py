@@ -646,3 +646,81 @@ def test_duplicate_candidates_same_in_sql_and_python(company, category):
     expected = {(live.title, live.description), (earlier.title, earlier.description)}
     assert set(twins) == expected
     assert set(services._duplicate_candidates(row)) == expected
+
+
+def test_rejection_store_is_guarded_by_round_and_state(company, category):
+    from listings import review_store
+    from listings.checks import CheckResult
+
+    listing = services.listing_create(company=company, submit=True, **listing_values(category))
+    failed = CheckResult(code="description_too_thin", passed=False, detail="太短", rule="R-L3e")
+    reasons = [failed.reason]
+    notice = {"kind": "listing_rejected", "title": "未通过", "body": "· 太短", "url": "/x/"}
+    kw = {
+        "listing_id": listing.pk,
+        "pending": Status.PENDING_REVIEW,
+        "rejected": Status.REJECTED,
+        "results": [failed],
+        "reasons": reasons,
+        "notice": notice,
+        "now": timezone.now(),
+    }
+    assert review_store.store_rejected_if_current(review_round=2, **kw) is False  # other round
+    listing.refresh_from_db()
+    assert listing.status == Status.PENDING_REVIEW and listing.checked_at is None
+    assert not ListingCheck.objects.filter(listing=listing).exists()
+    assert not Notice.objects.filter(company=company).exists()
+    assert review_store.store_rejected_if_current(review_round=1, **kw) is True
+    assert review_store.store_rejected_if_current(review_round=1, **kw) is False  # done
+    listing.refresh_from_db()
+    assert listing.status == Status.REJECTED
+    assert listing.rejection_reasons == reasons
+    assert listing.reviewed_at == listing.checked_at == kw["now"]
+    assert listing.reviewed_by is None
+    assert ListingCheck.objects.filter(listing=listing, passed=False).count() == 1
+    assert Notice.objects.get(company=company).title == "未通过"
+
+
+def test_a_rejection_email_that_could_not_be_queued_is_queued_by_the_sweep(
+    company, category, django_capture_on_commit_callbacks, monkeypatch
+):
+    from listings import tasks
+
+    real_delay = tasks.listing_rejection_email.delay
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.listing_rejection_email, "delay", broker_down)
+    listing = submit(company, category, django_capture_on_commit_callbacks, description="好")
+    assert listing.status == Status.REJECTED  # the rejection itself is kept
+    assert Notice.objects.filter(company=company, kind="listing_rejected").count() == 1
+    assert mail.outbox == []
+    monkeypatch.setattr(tasks.listing_rejection_email, "delay", real_delay)
+    reviewed = listing.reviewed_at
+    assert services.listing_review_sweep(now=reviewed + timedelta(seconds=119)) == 0
+    assert services.listing_review_sweep(now=reviewed + timedelta(seconds=121)) == 1
+    assert len(mail.outbox) == 1  # eager: sent by the sweep
+    listing.refresh_from_db()
+    assert listing.rejection_emailed_round == listing.review_round
+    assert services.listing_review_sweep(now=reviewed + timedelta(seconds=121)) == 0
+
+
+def test_the_sweep_gives_up_a_rejection_email_after_a_day(
+    company, category, django_capture_on_commit_callbacks, monkeypatch
+):
+    from listings import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.listing_rejection_email, "delay", broker_down)
+    listing = submit(company, category, django_capture_on_commit_callbacks, description="好")
+    monkeypatch.undo()
+    day = services.REJECTION_EMAIL_GIVE_UP
+    assert services.listing_review_sweep(now=listing.reviewed_at + day) == 1
+    mail.outbox.clear()
+    Listing.objects.filter(pk=listing.pk).update(rejection_emailed_round=0)
+    later = listing.reviewed_at + day + timedelta(seconds=1)
+    assert services.listing_review_sweep(now=later) == 0
+    assert mail.outbox == []
