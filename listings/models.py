@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from members.models import Company
 
-from .search_fields import TsVectorField
+from .search_fields import SignatureField, TsVectorField
 
 
 class Category(models.Model):
@@ -143,6 +143,7 @@ class Listing(models.Model):
     # listings.search_index (listing_reindex / company_reindex), never edited by hand.
     search_title = TsVectorField(null=True, blank=True, editable=False)
     search_document = TsVectorField(null=True, blank=True, editable=False)
+    search_sig = SignatureField(null=True, blank=True, editable=False)
     flood_key = models.CharField(max_length=60, blank=True, default="", editable=False)
     rank_demoted = models.BooleanField("刷屏降权", default=False, editable=False)
     rank_key = models.PositiveSmallIntegerField(default=0, editable=False)

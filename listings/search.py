@@ -6,20 +6,20 @@ level, then the stored key (TrustPass, fixed-and-fresh, escrow-and-fresh), then 
 time, then id.
 
 PostgreSQL path. Keys 2–4 are stored in `rank_key`, so within one (demoted, level) group
-the order is the btree index `listing_search_order`. For each group, in order, we read the
-top rows from that index and keep those that match (a bounded probe); when the probe window
-holds too few matches (the group is sparse), the same group is read through the GIN index
-and sorted. Rows whose stored key has run out (`rank_valid_until <= now`: 3-day window
-over, TrustPass run ended or started, and the beat task has not stored the new key yet)
-are left out of the index reads, read separately, given their key at `now` and merged:
-results are exact at any instant, e.g. at 71 h 59 min and 72 h.
+the order is the btree index `listing_search_order`. For each group, in order, we either read
+the top rows from that index and keep those that match (a bounded probe, good when matches
+are dense), or read the group's matches through a GIN index and sort them (good when they are
+few); the column statistics (`listings.search_stats`) tell which costs less, and a probe
+that finds too few matches falls back to the GIN read. Rows whose stored key has run out
+(`rank_valid_until <= now`: 3-day window over, TrustPass run ended or started, and the beat
+task has not stored the new key yet) are left out of the index reads, read separately, given
+their key at `now` and merged: results are exact at any instant, e.g. at 71 h 59 min and 72 h.
 
-Counting: the planner's estimate of the matches (from the tsvector statistics) decides.
-Few (≤ SMALL_ESTIMATE): they are counted exactly through the GIN index and sorted in one
-read. Many: the groups above are read in index order and the count is not taken (it would
-cost more than the page: several hundred thousand matches, each a TOAST read); the page
-says "more than SEARCH_MAX_RESULTS (1,000)" (`capped`) unless every group ran out first,
-and pages go up to that cap, as large search engines do.
+Counting: when the statistics bound the matches to few (≤ SMALL_ESTIMATE), they are counted
+exactly through the GIN index and sorted in one read. Many: the groups above are read and the
+count is not taken (it would cost more than the page: several hundred thousand matches, each
+a TOAST read); the page says "more than SEARCH_MAX_RESULTS (1,000)" (`capped`) unless every
+group ran out first, and pages go up to that cap, as large search engines do.
 
 Any other database (the embedded SQLite default): the same tokens are evaluated in Python
 over the live listings of the requested kind (slower, same results).
@@ -35,30 +35,39 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from marketplace.exceptions import DomainError
 from members import privileges
 from members.models import Company
 
-from . import ranking
-from .models import Category, Listing, ListingImage
+from . import ranking, search_stats
+from .models import Category, Listing
+from .search_cards import listing_cards
 from .search_index import document_fields
 from .tokenize import (
+    SIGNATURE_BITS,
     Query,
     build_document,
     document_lexemes,
     parse_query,
     phrase_matches,
     phrase_to_tsquery,
+    query_signature,
     tokens_match,
     tokens_to_tsquery,
 )
 
 MAX_PAGE_SIZE = 100
 # Not needed on a result card; the documents are large (and TOASTed).
-HEAVY_FIELDS = ("search_title", "search_document", "description", "rejection_reasons")
+HEAVY_FIELDS = (
+    "search_title",
+    "search_document",
+    "search_sig",
+    "description",
+    "rejection_reasons",
+)
 DEFAULT_PAGE_SIZE = 20
 
 
@@ -207,24 +216,16 @@ class _Filters:
 def _load_hits(rows: list[_Row], query: Query) -> list[SearchHit]:
     from .tokenize import highlight_spans
 
-    if not rows:
-        return []
-    first_image = ListingImage.objects.filter(listing=OuterRef("pk")).order_by("position", "id")
-    listings = (
-        Listing.objects.select_related("company", "category")
-        .defer(*HEAVY_FIELDS)
-        .annotate(first_image_name=Subquery(first_image.values("image")[:1]))
-    )
-    by_id = {obj.pk: obj for obj in listings.filter(pk__in=[r.id for r in rows])}
+    cards = listing_cards([r.id for r in rows], heavy=HEAVY_FIELDS)
     hits = []
     for r in rows:
-        obj = by_id.get(r.id)
-        if obj is None:
+        if r.id not in cards:
             continue
+        obj, image = cards[r.id]
         hits.append(
             SearchHit(
                 listing=obj,
-                image_url=_image_url(obj.first_image_name),
+                image_url=_image_url(image),
                 match_level=r.level,
                 demoted=r.demoted,
                 trustpass=r.key >= 4,
@@ -277,9 +278,12 @@ def _base_sql(filters: _Filters) -> tuple[str, dict]:
 VALID = "(rank_valid_until IS NULL OR rank_valid_until > %(now)s)"
 STALE = "rank_valid_until <= %(now)s"
 ORDER = "rank_key DESC, published_at DESC, id DESC"
+SIG = f"%(sig)s::bit({SIGNATURE_BITS})"
 PROBE_MIN = 400
-PROBE_MAX = 4000  # rows of a group read for a level that needs the whole document (heap)
-PROBE_MAX_TITLE = 20000  # for the title levels: index-only reads of listing_search_order
+# Most rows of a group a probe reads (index-only reads of listing_search_order), for the
+# document level and for the title levels.
+PROBE_MAX = 20000
+PROBE_MAX_TITLE = 20000
 # Above this many estimated matches we do not count them one by one (see the docstring).
 SMALL_ESTIMATE = 3000
 # The planner does not know that `tsvector @@` on a row costs a TOAST read (~10 µs), so for
@@ -294,7 +298,7 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
     tp_sql = " AND rank_key >= 4" if filters.trustpass_only else ""
     if query.empty:
         match = "TRUE"
-        levels = [(0, "TRUE", True)]
+        levels = [(0, "TRUE", True, "TRUE")]
         level_expr = "0"
     else:
         params["q1"] = tokens_to_tsquery(query.all_tokens)
@@ -303,12 +307,23 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         match = "search_document @@ %(q1)s::tsquery"
         t3 = "search_title @@ %(q3)s::tsquery"
         t2 = "search_title @@ %(q2)s::tsquery"
-        # (level, condition, answered by the index alone)
-        levels = [(3, t3, True)]
+        params["sig"] = query_signature(query.all_tokens)
+        # (level, condition, answered by the index alone, condition of a probe)
+        levels = [(3, t3, True, t3)]
         if params["q3"] != params["q2"]:
-            levels.append((2, f"{t2} AND NOT {t3}", True))
-        # the small title first: rows of level 2 or 3 never read the large document
-        levels.append((1, f"NOT {t2} AND {match}", False))
+            levels.append((2, f"{t2} AND NOT {t3}", True, f"{t2} AND NOT {t3}"))
+        # The small title first: rows of level 2 or 3 never read the large document. A probe
+        # reads the document only of the rows whose signature holds the query's bits.
+        levels.append(
+            (
+                1,
+                f"NOT {t2} AND {match}",
+                False,
+                f"(search_sig IS NULL OR search_sig & {SIG} = {SIG}) AND NOT {t2}"  # noqa: S608 (constant fragments; values are bound)
+                " AND EXISTS (SELECT 1 FROM listings_listing d WHERE d.id = w.id"
+                f" AND d.{match})",
+            )
+        )
         level_expr = f"CASE WHEN {t3} THEN 3 WHEN {t2} THEN 2 ELSE 1 END"
 
     with transaction.atomic(), connection.cursor() as cur:
@@ -316,7 +331,9 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         # 1. rows whose stored key ran out: few (through listing_rank_stale); keyed at `now`.
         cur.execute(
             "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; "  # noqa: S608 (constant fragments; values are bound)
-            f"WITH s AS MATERIALIZED (SELECT * FROM listings_listing WHERE {base} AND {STALE})"
+            "WITH s AS MATERIALIZED (SELECT id, company_id, rank_demoted, published_at,"
+            " fixed_price, supports_escrow, search_title, search_document"
+            f" FROM listings_listing WHERE {base} AND {STALE})"
             f" SELECT id, company_id, rank_demoted, {level_expr}, published_at, fixed_price,"
             f" supports_escrow FROM s WHERE {match}",
             params,
@@ -331,12 +348,11 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
                 continue
             stale.append(_Row(i, demoted, level, key, published_at))
 
-        # 2. about how many match: the planner's estimate (from the tsvector statistics) for
-        # each token alone, and the smallest of them. The planner's own estimate for all the
-        # tokens together multiplies them as if independent (锈钢 and 钢管 are not) and can
-        # be 100× too low; this one is an upper bound.
+        # 2. how many can match, from the column statistics (no query): the rarest token's
+        # count bounds it.
         where = f"{base} AND {VALID} AND {match}{tp_sql}"
-        estimate = _estimate(cur, base, query, params)
+        plan = _plan(cur, query, filters, base, tp_sql, params)
+        estimate = plan.doc.upper * plan.rows
 
         main: list[_Row] = []
         total: int | None = None
@@ -359,7 +375,7 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
                 main = [_Row(*r) for r in cur.fetchall()]
         if need and (total is None or total > cap):
             # 3b. many: each (demoted, level) group in index order.
-            main, exhausted = _fetch_by_groups(cur, base, levels, tp_sql, params, need)
+            main, exhausted = _fetch_by_groups(cur, base, levels, tp_sql, params, need, plan)
             if total is None:
                 # Not counted: more than the cap, unless every group ran out early.
                 total = len(main) if exhausted else cap + 1
@@ -368,74 +384,114 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
     return rows[:need], total
 
 
-_ESTIMATES: dict[tuple, tuple[float, float]] = {}
-ESTIMATE_TTL = 600.0  # seconds; the statistics behind it change with ANALYZE only
+@dataclass(frozen=True)
+class _Plan:
+    """What the statistics say of a search: the share of rows whose title or document holds
+    every token, the rows of the table, and the share of a group's rows the filters keep."""
+
+    title: search_stats.Estimate
+    doc: search_stats.Estimate
+    rows: float
+    filter_share: float
+    signature_bits: int  # bits set in the query's signature
 
 
-def _estimate(cur, base: str, query: Query, params: dict) -> float:
-    """Upper bound of the matches, from the planner: min over the tokens of each alone.
-    Kept per process for ESTIMATE_TTL (popular queries repeat)."""
-    key = (
-        base,
-        tuple(sorted((k, str(v)) for k, v in params.items() if k not in ("now",) and k[0] != "q")),
-        tuple((t.lexeme, t.prefix) for t in query.all_tokens),
+def _plan(cur, query: Query, filters: _Filters, base: str, tp_sql: str, params: dict) -> _Plan:
+    doc = search_stats.column_stats(cur, "search_document")
+    return _Plan(
+        title=search_stats.estimate(search_stats.column_stats(cur, "search_title"), query),
+        doc=search_stats.estimate(doc, query),
+        rows=doc.rows,
+        filter_share=_filter_share(cur, filters, base, tp_sql, params),
+        signature_bits=int(params.get("sig", "x0")[1:], 16).bit_count(),
     )
-    hit = _ESTIMATES.get(key)
+
+
+_SHARES: dict[tuple, tuple[float, float]] = {}
+
+
+def _filter_share(cur, filters: _Filters, base: str, tp_sql: str, params: dict) -> float:
+    """The planner's estimate of the share of a kind's live listings that the filters keep
+    (1 without filters); kept per process for STATS_TTL."""
+    if not (filters.category_ids or filters.province or filters.fixed_price_only or tp_sql):
+        return 1.0
+    key = (base + tp_sql, tuple(sorted((k, str(v)) for k, v in params.items() if k != "now")))
+    hit = _SHARES.get(key)
     if hit and hit[1] > time.monotonic():
         return hit[0]
-    value = _explain_estimate(cur, base, query, params)
-    if len(_ESTIMATES) > 10_000:
-        _ESTIMATES.clear()
-    _ESTIMATES[key] = (value, time.monotonic() + ESTIMATE_TTL)
-    return value
-
-
-def _explain_estimate(cur, base: str, query: Query, params: dict) -> float:
-    if query.empty:
-        parts = [f"SELECT 1 FROM listings_listing WHERE {base}"]  # noqa: S608 (constant fragments)
-        p = params
-    else:
-        p = dict(params)
-        parts = []
-        for i, tok in enumerate(query.all_tokens):
-            p[f"t{i}"] = tokens_to_tsquery([tok])
-            parts.append(
-                f"SELECT 1 FROM listings_listing WHERE {base}"  # noqa: S608 (constant fragments)
-                f" AND search_document @@ %(t{i})s::tsquery"
-            )
-    cur.execute("EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(parts), p)
+    cur.execute(
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM listings_listing WHERE status = 'live'"  # noqa: S608 (constant fragments; values are bound)
+        f" AND kind = %(kind)s UNION ALL SELECT 1 FROM listings_listing WHERE {base}{tp_sql}",
+        params,
+    )
     plan = cur.fetchone()[0]
     plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-    children = plan.get("Plans") if plan.get("Node Type") == "Append" else None
-    rows = [c["Plan Rows"] for c in children] if children else [plan["Plan Rows"]]
-    return min(rows)
+    kind_rows, kept = (child["Plan Rows"] for child in plan["Plans"])
+    share = min(1.0, kept / kind_rows) if kind_rows else 1.0
+    if len(_SHARES) > 10_000:
+        _SHARES.clear()
+    _SHARES[key] = (share, time.monotonic() + search_stats.STATS_TTL)
+    return share
 
 
-def _fetch_by_groups(cur, base, levels, tp_sql, params, need) -> tuple[list[_Row], bool]:
-    """Each (demoted, level) group in index order, until `need` rows. Also tells whether
-    every group was read to its end (then the rows are all the matches)."""
+# Cost of one row, relative (measured with bench/search.py at 1,000,000 listings): read in
+# index order (title document and signature in the index); a listing's whole document read
+# (TOAST) to check it; a GIN match fetched from the table and sorted; one entry of a token's
+# GIN posting list.
+COST_PROBE_ROW = 1.0
+COST_DOCUMENT_READ = 100.0
+COST_GIN_ROW = 20.0
+COST_POSTING = 0.03
+PROBE_SLACK = 3  # read up to this many times the rows expected to hold the page
+SIGNATURE_FILL = 0.33  # share of a document signature's bits that are set
+
+
+def _probe_window(plan: _Plan, *, rest: int, index_only: bool) -> int:
+    """How many rows of a group to read in index order looking for `rest` matches before
+    turning to the GIN index; 0: the GIN index at once (it is cheaper, by the statistics)."""
+    most = PROBE_MAX_TITLE if index_only else PROBE_MAX
+    if plan.rows <= 0:  # no statistics yet (never analysed): a fixed probe
+        return min(most, max(PROBE_MIN, rest * (500 if index_only else 200)))
+    est = plan.title if index_only else plan.doc
+    density = est.guess * plan.filter_share
+    expected = rest / density if density > 0 else float("inf")
+    window = expected * PROBE_SLACK
+    per_row = COST_PROBE_ROW
+    if not index_only:  # documents read: the matches and the signature's false positives
+        per_row += COST_DOCUMENT_READ * (density + SIGNATURE_FILL**plan.signature_bits)
+    gin_cost = COST_GIN_ROW * est.guess * plan.rows + COST_POSTING * est.postings * plan.rows
+    if window > most or per_row * expected > gin_cost:
+        return 0
+    return max(PROBE_MIN, int(window))
+
+
+def _fetch_by_groups(cur, base, levels, tp_sql, params, need, plan) -> tuple[list[_Row], bool]:
+    """Each (demoted, level) group in order, until `need` rows: a bounded probe of the order
+    index, or the GIN index and a sort, whichever `plan` expects to cost less. Also tells
+    whether every group was read to its end (then the rows are all the matches)."""
     out: list[_Row] = []
     for demoted in (False, True):
-        for level, cond, index_only in levels:
+        for level, cond, index_only, probe_cond in levels:
             rest = need - len(out)
             if rest <= 0:
                 return out, False
             group = f"{base} AND rank_demoted = %(demoted)s AND {VALID}{tp_sql}"
-            most = PROBE_MAX_TITLE if index_only else PROBE_MAX
-            probe = min(most, max(PROBE_MIN, rest * (500 if index_only else 200)))
+            probe = _probe_window(plan, rest=rest, index_only=index_only)
             p = {**params, "demoted": demoted, "rest": rest, "probe": probe}
             columns = "id, rank_key, published_at, search_title" + (
-                "" if index_only else ", search_document"
+                "" if index_only else ", search_sig"
             )
-            # Bounded probe: the first `probe` rows of the group in index order.
-            cur.execute(
-                ANY_PLAN + f"SELECT id, rank_key, published_at, 0 FROM ("  # noqa: S608 (constant fragments; values are bound)
-                f" SELECT {columns}"
-                f" FROM listings_listing WHERE {group} ORDER BY {ORDER} LIMIT %(probe)s) w"
-                f" WHERE {cond} ORDER BY {ORDER} LIMIT %(rest)s",
-                p,
-            )
-            found = cur.fetchall()
+            found = []
+            if probe:
+                # Bounded probe: the first `probe` rows of the group in index order.
+                cur.execute(
+                    ANY_PLAN + f"SELECT id, rank_key, published_at, 0 FROM ("  # noqa: S608 (constant fragments; values are bound)
+                    f" SELECT {columns}"
+                    f" FROM listings_listing WHERE {group} ORDER BY {ORDER} LIMIT %(probe)s) w"
+                    f" WHERE {probe_cond} ORDER BY {ORDER} LIMIT %(rest)s",
+                    p,
+                )
+                found = cur.fetchall()
             if len(found) < rest:
                 # Sparse group: read its matches through the GIN index, then sort.
                 cur.execute(

@@ -28,7 +28,13 @@ from members.selectors import company_next_trustpass_start, company_trustpass_un
 
 from . import ranking
 from .models import Listing
-from .tokenize import build_document, document_lexemes, document_to_tsvector, lexemes_to_tsvector
+from .tokenize import (
+    build_document,
+    document_lexemes,
+    document_to_tsvector,
+    lexemes_signature,
+    lexemes_to_tsvector,
+)
 
 LIVE = Listing.Status.LIVE
 
@@ -90,10 +96,12 @@ def document_fields(listing: Listing) -> list[str]:
 
 def search_documents(listing: Listing) -> dict:
     if connection.vendor != "postgresql":
-        return {"search_title": None, "search_document": None}
+        return {"search_title": None, "search_document": None, "search_sig": None}
+    lexemes = document_lexemes(document_fields(listing))
     return {
         "search_title": document_to_tsvector(build_document([listing.title])),
-        "search_document": lexemes_to_tsvector(document_lexemes(document_fields(listing))),
+        "search_document": lexemes_to_tsvector(lexemes),
+        "search_sig": lexemes_signature(lexemes),
     }
 
 
@@ -124,6 +132,7 @@ def listing_reindex(*, listing_id: int, now: datetime | None = None) -> None:
             values = {
                 "search_title": None,
                 "search_document": None,
+                "search_sig": None,
                 "rank_key": 0,
                 "rank_valid_until": None,
                 "rank_demoted": False,

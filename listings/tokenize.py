@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -144,6 +145,31 @@ def lexemes_to_tsvector(lexemes: Iterable[str]) -> str:
     if "'" in joined or "\\" in joined:
         return " ".join(_quote(lex) for lex in ordered)
     return "'" + "' '".join(ordered) + "'" if ordered else ""
+
+
+# R-S1: a listing's document lexemes hashed into a fixed set of bits, kept in the search order
+# index, so that a probe for whole-document matches skips (without reading the document) most
+# listings that cannot match. One bit per lexeme: with a few hundred lexemes per document
+# about a third of the bits are set.
+SIGNATURE_BITS = 512
+
+
+def _signature_bit(lexeme: str) -> int:
+    return 1 << (zlib.crc32(lexeme.encode()) % SIGNATURE_BITS)
+
+
+def lexemes_signature(lexemes: Iterable[str]) -> str:
+    """The `bit(512)` literal (hexadecimal) with the bit of every lexeme set."""
+    value = 0
+    for lexeme in lexemes:
+        value |= _signature_bit(lexeme)
+    return "x" + format(value, f"0{SIGNATURE_BITS // 4}x")
+
+
+def query_signature(tokens: Sequence[Token]) -> str:
+    """The bits every matching document has: those of the exact tokens (a prefix token,
+    `阀:*`, stands for many lexemes and adds none)."""
+    return lexemes_signature(t.lexeme for t in tokens if not t.prefix)
 
 
 def build_document(fields: Iterable[str | None]) -> Document:

@@ -1,0 +1,121 @@
+# ruff: noqa: S608 -- identifiers come from the models' metadata; the ids are a parameter.
+"""The listings of a search page, with their company, category and first image, in one
+statement (R-S1–R-S3 results; the cards of the search, category and buy-lead pages and the
+search API).
+
+This runs on every search. Built with the ORM (select_related, defer, an annotated
+subquery) the statement took longer to compile than to run, so its SQL is written once per
+process from the models' metadata, and the instances are made as the ORM makes them
+(`Model.from_db`, field converters, the relation cache). Fields in `heavy` are left
+deferred, as `QuerySet.defer` would, and so are the bookkeeping fields below and the
+company's fields other than COMPANY_FIELDS.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.db import connection
+
+from members.models import Company
+
+from .models import Category, Listing, ListingImage
+
+# What a card shows of the company (search card, buy-lead card, search API); the rest of a
+# company is loaded only if asked for.
+COMPANY_FIELDS = ("id", "member_id", "name", "province", "verified", "credit_score")
+# Review and ranking bookkeeping that no card shows (the hit carries its ranking keys).
+BOOKKEEPING = (
+    "submitted_at",
+    "review_deadline",
+    "reviewed_at",
+    "reviewed_by",
+    "review_round",
+    "checked_at",
+    "rejection_emailed_round",
+    "title_key",
+    "withdrawn_at",
+    "went_live_at",
+    "refreshed_at",
+    "updated_at",
+    "flood_key",
+    "rank_demoted",
+    "rank_key",
+    "rank_valid_until",
+)
+
+
+def _fields(model, skip=()):
+    if model is Company:
+        return [f for f in model._meta.concrete_fields if f.name in COMPANY_FIELDS]
+    if model is Listing:
+        skip = (*skip, *BOOKKEEPING)
+    return [f for f in model._meta.concrete_fields if f.name not in skip]
+
+
+@cache
+def _sql(heavy: tuple[str, ...]) -> str:
+    q = connection.ops.quote_name
+    cols = [f"l.{q(f.column)}" for f in _fields(Listing, heavy)]
+    cols += [f"c.{q(f.column)}" for f in _fields(Company)]
+    cols += [f"g.{q(f.column)}" for f in _fields(Category)]
+    img = ListingImage._meta
+    image = (
+        f"(SELECT i.{q(img.get_field('image').column)} FROM {q(img.db_table)} i"
+        f" WHERE i.{q(img.get_field('listing').column)} = l.{q('id')}"
+        f" ORDER BY i.{q(img.get_field('position').column)}, i.{q('id')} LIMIT 1)"
+    )
+    return (
+        f"SELECT {', '.join(cols)}, {image} FROM {q(Listing._meta.db_table)} l"
+        f" JOIN {q(Company._meta.db_table)} c"
+        f" ON c.{q('id')} = l.{q(Listing._meta.get_field('company').column)}"
+        f" LEFT JOIN {q(Category._meta.db_table)} g"
+        f" ON g.{q('id')} = l.{q(Listing._meta.get_field('category').column)}"
+        f" WHERE l.{q('id')} = ANY(%s)"
+    )
+
+
+@cache
+def _converters(model, heavy: tuple[str, ...]) -> tuple[tuple[int, object, tuple], ...]:
+    """(position, field, converters) of the fields whose database value needs converting."""
+    out = []
+    for i, f in enumerate(_fields(model, heavy)):
+        converters = tuple(f.get_db_converters(connection))
+        if converters:
+            out.append((i, f, converters))
+    return tuple(out)
+
+
+@cache
+def _attnames(model, heavy: tuple[str, ...]) -> list[str]:
+    return [f.attname for f in _fields(model, heavy)]
+
+
+def _make(model, values, heavy: tuple[str, ...] = ()):
+    values = list(values)
+    for i, f, converters in _converters(model, heavy):
+        for converter in converters:
+            values[i] = converter(values[i], f, connection)
+    return model.from_db(connection.alias, _attnames(model, heavy), values)
+
+
+def listing_cards(ids: list[int], *, heavy: tuple[str, ...]) -> dict[int, tuple[Listing, str]]:
+    """{id: (listing with company and category loaded, first image name or "")}."""
+    if not ids:
+        return {}
+    a = len(_fields(Listing, heavy))
+    b = a + len(_fields(Company))
+    c = b + len(_fields(Category))
+    with connection.cursor() as cur:
+        cur.execute(_sql(heavy), [list(ids)])
+        rows = cur.fetchall()
+    company_field = Listing._meta.get_field("company")
+    category_field = Listing._meta.get_field("category")
+    out = {}
+    for row in rows:
+        listing = _make(Listing, row[:a], heavy)
+        company_field.set_cached_value(listing, _make(Company, row[a:b]))
+        category = row[b:c]
+        category_field.set_cached_value(listing, _make(Category, category) if category[0] else None)
+        out[listing.pk] = (listing, row[-1] or "")
+    return out
