@@ -362,6 +362,8 @@ SEARCH_INDEXES = [
     "listing_flood_group",
     "listing_search_document_gin",
     "listing_search_title_gin",
+    "listing_search_title_top_gin",
+    "listing_search_document_top_gin",
 ]
 
 

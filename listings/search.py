@@ -34,7 +34,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -288,8 +288,11 @@ PROBE_MAX_TITLE = 20000
 SMALL_ESTIMATE = 3000
 # The planner does not know that `tsvector @@` on a row costs a TOAST read (~10 µs), so for
 # the reads that should use the GIN index (exact, no per-row check) we turn off the others.
-GIN_ONLY = "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; "
-ANY_PLAN = "SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on; "
+# Each statement carries its settings: sent as one string, they apply to its own implicit
+# transaction only (JIT would compile each search for longer than it runs).
+SETTINGS = "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; "
+GIN_ONLY = SETTINGS + "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; "
+ANY_PLAN = SETTINGS + "SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on; "
 
 
 def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetime, cap: int):
@@ -300,6 +303,7 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         match = "TRUE"
         levels = [(0, "TRUE", True, "TRUE")]
         level_expr = "0"
+        stale_match = "TRUE"
     else:
         params["q1"] = tokens_to_tsquery(query.all_tokens)
         params["q2"] = params["q1"]
@@ -325,17 +329,19 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
             )
         )
         level_expr = f"CASE WHEN {t3} THEN 3 WHEN {t2} THEN 2 ELSE 1 END"
+        stale_match = f"(search_sig IS NULL OR search_sig & {SIG} = {SIG}) AND {match}"
 
-    with transaction.atomic(), connection.cursor() as cur:
-        # JIT would compile each search for longer than it runs (disabled plans look costly).
+    # No transaction of our own: every statement is one round trip (see SETTINGS).
+    with connection.cursor() as cur:
         # 1. rows whose stored key ran out: few (through listing_rank_stale); keyed at `now`.
+        # The signature spares reading the document of most of those that cannot match.
         cur.execute(
-            "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; "  # noqa: S608 (constant fragments; values are bound)
-            "WITH s AS MATERIALIZED (SELECT id, company_id, rank_demoted, published_at,"
-            " fixed_price, supports_escrow, search_title, search_document"
+            ANY_PLAN  # noqa: S608 (constant fragments; values are bound)
+            + "WITH s AS MATERIALIZED (SELECT id, company_id, rank_demoted, published_at,"  # noqa: S608
+            " fixed_price, supports_escrow, search_title, search_document, search_sig"
             f" FROM listings_listing WHERE {base} AND {STALE})"
             f" SELECT id, company_id, rank_demoted, {level_expr}, published_at, fixed_price,"
-            f" supports_escrow FROM s WHERE {match}",
+            f" supports_escrow FROM s WHERE {stale_match}",
             params,
         )
         stale_raw = cur.fetchall()
@@ -380,6 +386,8 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
                 # Not counted: more than the cap, unless every group ran out early.
                 total = len(main) if exhausted else cap + 1
         total = (total or 0) + len(stale)
+        if connection.in_atomic_block:  # SET LOCAL lasts to the end of the caller's transaction
+            cur.execute("RESET work_mem; RESET jit; RESET enable_indexscan; RESET enable_seqscan")
     rows = sorted(main + stale, key=_Row.sort_key)
     return rows[:need], total
 
@@ -394,6 +402,7 @@ class _Plan:
     rows: float
     filter_share: float
     signature_bits: int  # bits set in the query's signature
+    top_share: float  # share of live listings with rank_key >= TOP_KEY
 
 
 def _plan(cur, query: Query, filters: _Filters, base: str, tp_sql: str, params: dict) -> _Plan:
@@ -404,6 +413,7 @@ def _plan(cur, query: Query, filters: _Filters, base: str, tp_sql: str, params: 
         rows=doc.rows,
         filter_share=_filter_share(cur, filters, base, tp_sql, params),
         signature_bits=int(params.get("sig", "x0")[1:], 16).bit_count(),
+        top_share=search_stats.top_share(cur),
     )
 
 
@@ -465,6 +475,18 @@ def _probe_window(plan: _Plan, *, rest: int, index_only: bool) -> int:
     return max(PROBE_MIN, int(window))
 
 
+# rank_key of a TrustPass listing and up (ranking.rank_key): the slice with GIN indexes of
+# its own (migration 0008), read first when it should hold the page.
+TOP_KEY = 4
+TOP_MARGIN = 2  # read the slice first when it should hold twice the rows needed
+
+
+def _top_first(plan: _Plan, rest: int, index_only: bool) -> bool:
+    est = plan.title if index_only else plan.doc
+    expected = est.guess * plan.rows * plan.top_share * plan.filter_share
+    return expected >= rest * TOP_MARGIN
+
+
 def _fetch_by_groups(cur, base, levels, tp_sql, params, need, plan) -> tuple[list[_Row], bool]:
     """Each (demoted, level) group in order, until `need` rows: a bounded probe of the order
     index, or the GIN index and a sort, whichever `plan` expects to cost less. Also tells
@@ -492,6 +514,18 @@ def _fetch_by_groups(cur, base, levels, tp_sql, params, need, plan) -> tuple[lis
                     p,
                 )
                 found = cur.fetchall()
+            if len(found) < rest and not tp_sql and _top_first(plan, rest, index_only):
+                # The TrustPass slice (R-S2 key 2: rank_key >= TOP_KEY) comes first in the
+                # group's order; its own smaller GIN index holds `rest` matches or not.
+                cur.execute(
+                    GIN_ONLY + f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
+                    f" WHERE {group} AND rank_key >= {TOP_KEY} AND {cond}"
+                    f" ORDER BY {ORDER} LIMIT %(rest)s",
+                    p,
+                )
+                top = cur.fetchall()
+                if len(top) == rest:
+                    found = top
             if len(found) < rest:
                 # Sparse group: read its matches through the GIN index, then sort.
                 cur.execute(

@@ -14,6 +14,7 @@ no match count can exceed.
 from __future__ import annotations
 
 import bisect
+import json
 import time
 from dataclasses import dataclass
 
@@ -91,9 +92,30 @@ def column_stats(cur, column: str) -> ColumnStats:
     return _cache[1][column]
 
 
+_top: tuple[float, float] | None = None
+
+
+def top_share(cur) -> float:
+    """The planner's estimate of the share of live listings whose stored key makes them
+    TrustPass (rank_key >= 4, R-S2 key 2); read at most once per STATS_TTL per process."""
+    global _top
+    now = time.monotonic()
+    if _top is None or _top[0] <= now:
+        cur.execute(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM listings_listing WHERE status = 'live'"
+            " UNION ALL SELECT 1 FROM listings_listing WHERE status = 'live' AND rank_key >= 4"
+        )
+        plan = cur.fetchone()[0]
+        plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+        live, top = (child["Plan Rows"] for child in plan["Plans"])
+        _top = (now + STATS_TTL, min(1.0, top / live) if live else 0.0)
+    return _top[1]
+
+
 def clear() -> None:
-    global _cache
+    global _cache, _top
     _cache = None
+    _top = None
 
 
 def estimate(stats: ColumnStats, query: Query) -> Estimate:

@@ -403,7 +403,7 @@ def test_flooding_recomputed_when_the_keyword_changes():
 
 @pytest.mark.parametrize(
     "small_estimate,reads",
-    [(3000, "probe"), (-1, "probe"), (-1, "gin"), (-1, "statistics")],
+    [(3000, "probe"), (-1, "probe"), (-1, "gin"), (-1, "top"), (-1, "statistics")],
 )
 def test_index_path_gives_the_same_order_as_the_python_engine(
     settings, monkeypatch, small_estimate, reads
@@ -417,6 +417,9 @@ def test_index_path_gives_the_same_order_as_the_python_engine(
         monkeypatch.setattr(search_mod, "PROBE_MAX_TITLE", 3)
     elif reads == "gin":  # every group through the GIN index at once
         monkeypatch.setattr(search_mod, "_probe_window", lambda plan, **kw: 0)
+    elif reads == "top":  # GIN reads, the TrustPass slice first (then all when it is short)
+        monkeypatch.setattr(search_mod, "_probe_window", lambda plan, **kw: 0)
+        monkeypatch.setattr(search_mod, "_top_first", lambda plan, rest, index_only: True)
     now = timezone.now()
     tp_company = CompanyFactory()
     TrustPassPeriodFactory(company=tp_company)
