@@ -245,7 +245,7 @@ def _trustpass_by_company(company_ids, now: datetime) -> dict[int, bool]:
     day = timezone.localtime(now, timezone.get_default_timezone()).date()
     return {
         c.pk: privileges.has_ranking_priority(c)
-        for c in Company.objects.filter(pk__in=set(company_ids)).with_trustpass(day)
+        for c in Company.objects.filter(pk__in=set(company_ids)).only("pk").with_trustpass(day)
     }
 
 

@@ -13,6 +13,7 @@ company's fields other than COMPANY_FIELDS.
 
 from __future__ import annotations
 
+import weakref
 from functools import cache
 
 from django.db import connection
@@ -54,7 +55,9 @@ def _fields(model, skip=()):
 
 
 @cache
-def _sql(heavy: tuple[str, ...]) -> str:
+def _sql(vendor: str, heavy: tuple[str, ...], ids: str) -> str:
+    """The statement, `ids` standing for the ids (`$1` of a prepared statement, or a list
+    of placeholders)."""
     q = connection.ops.quote_name
     cols = [f"l.{q(f.column)}" for f in _fields(Listing, heavy)]
     cols += [f"c.{q(f.column)}" for f in _fields(Company)]
@@ -71,18 +74,44 @@ def _sql(heavy: tuple[str, ...]) -> str:
         f" ON c.{q('id')} = l.{q(Listing._meta.get_field('company').column)}"
         f" LEFT JOIN {q(Category._meta.db_table)} g"
         f" ON g.{q('id')} = l.{q(Listing._meta.get_field('category').column)}"
-        f" WHERE l.{q('id')} = ANY(%s)"
+        f" WHERE l.{q('id')} {ids}"
     )
 
 
+# PostgreSQL: the statement is prepared once per database connection (planning it cost more
+# than running it). Keyed by the driver's connection object, so a new connection prepares
+# it again.
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PREPARED_NAME = "listing_search_cards"
+
+
+def _fetch(cur, ids: list[int], heavy: tuple[str, ...]) -> list[tuple]:
+    if connection.vendor != "postgresql":
+        cur.execute(_sql(connection.vendor, heavy, f"IN ({', '.join(['%s'] * len(ids))})"), ids)
+        return cur.fetchall()
+    raw = connection.connection
+    if _prepared.get(raw) != heavy:
+        if raw in _prepared:
+            cur.execute(f"DEALLOCATE {_PREPARED_NAME}")
+        sql = _sql("postgresql", heavy, "= ANY($1)")
+        cur.execute(f"PREPARE {_PREPARED_NAME} (bigint[]) AS {sql}")
+        _prepared[raw] = heavy
+    cur.execute(f"EXECUTE {_PREPARED_NAME} (%s)", [list(ids)])
+    return cur.fetchall()
+
+
 @cache
-def _converters(model, heavy: tuple[str, ...]) -> tuple[tuple[int, object, tuple], ...]:
-    """(position, field, converters) of the fields whose database value needs converting."""
+def _converters(
+    vendor: str, model, heavy: tuple[str, ...]
+) -> tuple[tuple[int, object, tuple], ...]:
+    """(position, column, converters) of the fields whose database value needs converting:
+    the backend's, then the field's own, as the ORM applies them."""
     out = []
     for i, f in enumerate(_fields(model, heavy)):
-        converters = tuple(f.get_db_converters(connection))
+        col = f.get_col(model._meta.db_table)
+        converters = (*connection.ops.get_db_converters(col), *f.get_db_converters(connection))
         if converters:
-            out.append((i, f, converters))
+            out.append((i, col, converters))
     return tuple(out)
 
 
@@ -93,9 +122,9 @@ def _attnames(model, heavy: tuple[str, ...]) -> list[str]:
 
 def _make(model, values, heavy: tuple[str, ...] = ()):
     values = list(values)
-    for i, f, converters in _converters(model, heavy):
+    for i, col, converters in _converters(connection.vendor, model, heavy):
         for converter in converters:
-            values[i] = converter(values[i], f, connection)
+            values[i] = converter(values[i], col, connection)
     return model.from_db(connection.alias, _attnames(model, heavy), values)
 
 
@@ -107,8 +136,7 @@ def listing_cards(ids: list[int], *, heavy: tuple[str, ...]) -> dict[int, tuple[
     b = a + len(_fields(Company))
     c = b + len(_fields(Category))
     with connection.cursor() as cur:
-        cur.execute(_sql(heavy), [list(ids)])
-        rows = cur.fetchall()
+        rows = _fetch(cur, list(ids), heavy)
     company_field = Listing._meta.get_field("company")
     category_field = Listing._meta.get_field("category")
     out = {}

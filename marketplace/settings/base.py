@@ -226,7 +226,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+
 # --- API ------------------------------------------------------------------------------
+def _throttle_rate(name: str, default: str) -> str | None:
+    """A DRF rate such as "600/min"; "off" turns the throttle off (a load test from one
+    address, e.g. bench/search.py)."""
+    rate = env(name, default=default)
+    return None if rate.strip().lower() in ("off", "none", "") else rate
+
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -241,8 +249,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env("THROTTLE_ANON", default="600/min"),
-        "user": env("THROTTLE_USER", default="1200/min"),
+        "anon": _throttle_rate("THROTTLE_ANON", "600/min"),
+        "user": _throttle_rate("THROTTLE_USER", "1200/min"),
     },
     "EXCEPTION_HANDLER": "marketplace.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

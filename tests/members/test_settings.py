@@ -37,7 +37,8 @@ def _settings_probe(module: str, **extra) -> dict:
         " 'storefront': s.STOREFRONT_DOMAIN, 'acks_late': s.CELERY_TASK_ACKS_LATE,"
         " 'reject_lost': s.CELERY_TASK_REJECT_ON_WORKER_LOST,"
         " 'visibility': s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'],"
-        " 'soft': s.CELERY_TASK_SOFT_TIME_LIMIT, 'hard': s.CELERY_TASK_TIME_LIMIT}))"
+        " 'soft': s.CELERY_TASK_SOFT_TIME_LIMIT, 'hard': s.CELERY_TASK_TIME_LIMIT,"
+        " 'throttle': s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']}))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -141,3 +142,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_api_throttles_default_on_and_turn_off_only_when_asked():
+    assert _settings_probe("marketplace.settings.local")["throttle"] == {
+        "anon": "600/min",
+        "user": "1200/min",
+    }
+    s = _settings_probe("marketplace.settings.local", THROTTLE_ANON="off", THROTTLE_USER="30/min")
+    assert s["throttle"] == {"anon": None, "user": "30/min"}
