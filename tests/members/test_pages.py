@@ -44,9 +44,15 @@ def test_make_run_path_on_a_fresh_sqlite_file(tmp_path):
         "import django; django.setup()\n"
         "from django.test import Client\n"
         "c = Client()\n"
-        "for url in ['/', '/companies/hzsteel/', '/admin/login/', '/api/v1/schema/']:\n"
+        "for url in ['/', '/companies/hzsteel/', '/admin/login/', '/api/v1/schema/',"
+        " '/search/?q=钢管']:\n"
         "    r = c.get(url)\n"
         "    print(url, r.status_code, '杭州华钢管业有限公司' in r.content.decode())\n"
+        # search on SQLite: the Python engine and the portable card statement (R-S1)
+        "r = c.get('/api/v1/search/', {'q': '钢管'}).json()\n"
+        "first = r['results'][0]\n"
+        "print('api', r['count'] > 0, '钢管' in first['title'] + first['keyword'],"
+        " 'T' in first['published_at'], bool(first['company']['member_id']))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe],
@@ -61,6 +67,8 @@ def test_make_run_path_on_a_fresh_sqlite_file(tmp_path):
     assert lines["/companies/hzsteel/"] == "200 True"
     assert lines["/admin/login/"].startswith("200")
     assert lines["/api/v1/schema/"].startswith("200")
+    assert lines["/search/?q=钢管"] == "200 True"
+    assert lines["api"] == "True True True True"
 
 
 @pytest.mark.django_db
