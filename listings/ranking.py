@@ -51,9 +51,17 @@ def fresh_until(published_at: datetime | None) -> datetime | None:
     return None if published_at is None else published_at + FRESH_WINDOW
 
 
+# The stored key of a TrustPass listing is at least this (key 2 outweighs keys 3 and 4).
+TRUSTPASS_KEY = 4
+
+
 def rank_key(*, trustpass: bool, fixed_price: bool, supports_escrow: bool, fresh: bool) -> int:
     """Keys 2–4 as one integer, larger first: 4·TrustPass + 2·(fixed∧fresh) + (escrow∧fresh)."""
-    return 4 * int(trustpass) + 2 * int(fixed_price and fresh) + int(supports_escrow and fresh)
+    return (
+        TRUSTPASS_KEY * int(trustpass)
+        + 2 * int(fixed_price and fresh)
+        + int(supports_escrow and fresh)
+    )
 
 
 def rank_valid_until(

@@ -279,6 +279,9 @@ VALID = "(rank_valid_until IS NULL OR rank_valid_until > %(now)s)"
 STALE = "rank_valid_until <= %(now)s"
 ORDER = "rank_key DESC, published_at DESC, id DESC"
 SIG = f"%(sig)s::bit({SIGNATURE_BITS})"
+# rank_key of a TrustPass listing and up: the slice with GIN indexes of its own (migration
+# 0008, which writes the same number), read first when it should hold the page.
+TOP_KEY = ranking.TRUSTPASS_KEY
 PROBE_MIN = 400
 # Most rows of a group a probe reads (index-only reads of listing_search_order), for the
 # document level and for the title levels.
@@ -298,7 +301,7 @@ ANY_PLAN = SETTINGS + "SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan
 def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetime, cap: int):
     base, params = _base_sql(filters)
     params["now"] = now
-    tp_sql = " AND rank_key >= 4" if filters.trustpass_only else ""
+    tp_sql = f" AND rank_key >= {TOP_KEY}" if filters.trustpass_only else ""
     if query.empty:
         match = "TRUE"
         levels = [(0, "TRUE", True, "TRUE")]
@@ -475,9 +478,6 @@ def _probe_window(plan: _Plan, *, rest: int, index_only: bool) -> int:
     return max(PROBE_MIN, int(window))
 
 
-# rank_key of a TrustPass listing and up (ranking.rank_key): the slice with GIN indexes of
-# its own (migration 0008), read first when it should hold the page.
-TOP_KEY = 4
 TOP_MARGIN = 2  # read the slice first when it should hold twice the rows needed
 
 

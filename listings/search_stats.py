@@ -18,6 +18,7 @@ import json
 import time
 from dataclasses import dataclass
 
+from .ranking import TRUSTPASS_KEY
 from .tokenize import Query, Token
 
 STATS_TTL = 600.0  # seconds; the statistics change with ANALYZE only
@@ -97,13 +98,14 @@ _top: tuple[float, float] | None = None
 
 def top_share(cur) -> float:
     """The planner's estimate of the share of live listings whose stored key makes them
-    TrustPass (rank_key >= 4, R-S2 key 2); read at most once per STATS_TTL per process."""
+    TrustPass (rank_key >= TRUSTPASS_KEY, R-S2 key 2); read at most once per STATS_TTL per process."""
     global _top
     now = time.monotonic()
     if _top is None or _top[0] <= now:
         cur.execute(
             "EXPLAIN (FORMAT JSON) SELECT 1 FROM listings_listing WHERE status = 'live'"
-            " UNION ALL SELECT 1 FROM listings_listing WHERE status = 'live' AND rank_key >= 4"
+            " UNION ALL SELECT 1 FROM listings_listing WHERE status = 'live' AND rank_key >= %s",
+            [TRUSTPASS_KEY],
         )
         plan = cur.fetchone()[0]
         plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]

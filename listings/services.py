@@ -445,7 +445,8 @@ def listing_review(*, listing_id: int, review_round: int) -> str:
 
 def listing_review_sweep(*, older_than_seconds: int = 120, now=None, limit: int = 500) -> int:
     """Re-enqueue the review of pending listings whose checks never ran (a lost message, a
-    worker that died, a commit lost in a crash). Safe: the task skips a round done already."""
+    worker that died, a commit lost in a crash), and the rejection e-mails never queued.
+    Safe: the tasks skip a round done already. Returns how many tasks were queued."""
     from .tasks import listing_review as review_task
 
     now = now or timezone.now()
