@@ -235,6 +235,17 @@ def store_checked_if_current(
         return True
 
 
+# What a rejection writes on the listing (here and in services._reject).
+REJECTION_FIELDS = (
+    "status",
+    "rejection_reasons",
+    "reviewed_at",
+    "reviewed_by",
+    "checked_at",
+    "updated_at",
+)
+
+
 @cache
 def _reject_pg_sql(n_checks: int, relax: bool) -> str:
     """One statement: the guarded status change, the round's checks and the seller's notice
@@ -242,18 +253,7 @@ def _reject_pg_sql(n_checks: int, relax: bool) -> str:
     `relax`)."""
     values = ", ".join(["(%s, %s::boolean, %s, %s, %s::timestamptz)"] * n_checks)
     listing = _q(Listing._meta.db_table)
-    col = {
-        name: _column(Listing, name)
-        for name in (
-            "status",
-            "rejection_reasons",
-            "reviewed_at",
-            "reviewed_by",
-            "checked_at",
-            "updated_at",
-            "company_id",
-        )
-    }
+    col = {name: _column(Listing, name) for name in (*REJECTION_FIELDS, "company_id")}
     notice_cols = _columns(Notice, ("company_id", "kind", "title", "body", "url", "created_at"))
     return (
         ("SET LOCAL synchronous_commit TO OFF; " if relax else "")

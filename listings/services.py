@@ -459,11 +459,17 @@ def listing_review_sweep(*, older_than_seconds: int = 120, now=None, limit: int 
         .order_by("submitted_at")
         .values_list("pk", "review_round")[:limit]
     )
-    count = 0
-    for listing_id, review_round in stale:
-        review_task.delay(listing_id, review_round)
-        count += 1
+    count = _enqueue_each(review_task, stale)
     return count + _rejection_emails_resend(now=now, older_than_seconds=older_than_seconds)
+
+
+def _enqueue_each(task, rounds) -> int:
+    """Queue `task(listing_id, review_round)` for each pair; how many were queued."""
+    count = 0
+    for listing_id, review_round in rounds:
+        task.delay(listing_id, review_round)
+        count += 1
+    return count
 
 
 # A rejection e-mail not sent within a day is given up (the in-site notice remains).
@@ -485,11 +491,7 @@ def _rejection_emails_resend(*, now, older_than_seconds: int, limit: int = 500) 
         .order_by("reviewed_at")
         .values_list("pk", "review_round")[:limit]
     )
-    count = 0
-    for listing_id, review_round in unsent:
-        listing_rejection_email.delay(listing_id, review_round)
-        count += 1
-    return count
+    return _enqueue_each(listing_rejection_email, unsent)
 
 
 # --- staff decisions ------------------------------------------------------------------------
@@ -580,16 +582,7 @@ def _reject(listing: Listing, *, reasons: list[dict], by, now) -> None:
     listing.rejection_reasons = reasons
     listing.reviewed_at = now
     listing.reviewed_by = by
-    listing.save(
-        update_fields=[
-            "status",
-            "rejection_reasons",
-            "reviewed_at",
-            "reviewed_by",
-            "checked_at",
-            "updated_at",
-        ]
-    )
+    listing.save(update_fields=list(review_store.REJECTION_FIELDS))
     # No dedupe key needed: the status change and this notice share one transaction, under
     # the row lock, and a rejection happens once per review round.
     notice_send(company=listing.company, **_rejection_notice(listing.pk, listing.title, reasons))
