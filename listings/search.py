@@ -298,47 +298,6 @@ GIN_ONLY = SETTINGS + "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqsca
 ANY_PLAN = SETTINGS + "SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on; "
 
 
-_STALE_COLUMNS = ("id", "company_id", "rank_demoted", "lvl", "published_at")
-_STALE_COLUMNS += ("fixed_price", "supports_escrow")
-
-
-class _Reads:
-    """The statements of one search. The read of the rows whose stored key ran out travels
-    with the first other read, in the same round trip: its columns come as arrays beside
-    that read's rows (one row of NULLs when the read finds nothing)."""
-
-    def __init__(self, cur, stale_base: str, stale_select: str):
-        self.cur = cur
-        self._stale_base = stale_base
-        self._stale_select = stale_select
-        self._stale: list[tuple] | None = None
-
-    def _with_stale(self, sql: str) -> str:
-        arrays = ", ".join(f"array_agg({c}) AS stale_{c}" for c in _STALE_COLUMNS)
-        return (
-            f"WITH stale AS MATERIALIZED ({self._stale_base}),"  # noqa: S608 (fragments built above; values are bound)
-            f" st AS (SELECT {arrays} FROM ({self._stale_select}) x)"
-            f" SELECT m.*, st.* FROM st LEFT JOIN LATERAL ({sql}) m ON TRUE"
-        )
-
-    def rows(self, settings: str, sql: str, params: dict) -> list[tuple]:
-        if self._stale is not None:
-            self.cur.execute(settings + sql, params)
-            return self.cur.fetchall()
-        self.cur.execute(settings + self._with_stale(sql), params)
-        fetched = self.cur.fetchall()
-        n = len(_STALE_COLUMNS)
-        arrays = [a or [] for a in fetched[0][-n:]]
-        self._stale = list(zip(*arrays, strict=True))
-        return [r[:-n] for r in fetched if r[0] is not None]
-
-    def stale_rows(self, params: dict) -> list[tuple]:
-        """(id, company_id, demoted, level, published_at, fixed_price, supports_escrow)."""
-        if self._stale is None:  # no other read was needed
-            self.rows(ANY_PLAN, "SELECT 1 WHERE FALSE", params)
-        return self._stale
-
-
 def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetime, cap: int):
     base, params = _base_sql(filters)
     params["now"] = now
@@ -377,17 +336,26 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
 
     # No transaction of our own: every statement is one round trip (see SETTINGS).
     with connection.cursor() as cur:
-        # 1. rows whose stored key ran out: few (through listing_rank_stale), keyed at `now`
-        # below; read together with the first of the reads that follow. The signature spares
-        # reading the document of most of those that cannot match.
-        reads = _Reads(
-            cur,
-            "SELECT id, company_id, rank_demoted, published_at, fixed_price, supports_escrow,"  # noqa: S608 (constant fragments; values are bound)
-            f" search_title, search_document, search_sig FROM listings_listing"
-            f" WHERE {base} AND {STALE}",
-            f"SELECT id, company_id, rank_demoted, {level_expr} AS lvl, published_at,"  # noqa: S608 (constant fragments; values are bound)
-            f" fixed_price, supports_escrow FROM stale WHERE {stale_match}",
+        # 1. rows whose stored key ran out: few (through listing_rank_stale); keyed at `now`.
+        # The signature spares reading the document of most of those that cannot match.
+        cur.execute(
+            ANY_PLAN  # noqa: S608 (constant fragments; values are bound)
+            + "WITH s AS MATERIALIZED (SELECT id, company_id, rank_demoted, published_at,"  # noqa: S608
+            " fixed_price, supports_escrow, search_title, search_document, search_sig"
+            f" FROM listings_listing WHERE {base} AND {STALE})"
+            f" SELECT id, company_id, rank_demoted, {level_expr}, published_at, fixed_price,"
+            f" supports_escrow FROM s WHERE {stale_match}",
+            params,
         )
+        stale_raw = cur.fetchall()
+        tp = _trustpass_by_company([r[1] for r in stale_raw], now) if stale_raw else {}
+        stale = []
+        for i, company_id, demoted, level, published_at, fixed, escrow in stale_raw:
+            values = {"fixed_price": fixed, "supports_escrow": escrow, "published_at": published_at}
+            key = _current_key(values, tp.get(company_id, False), now)
+            if filters.trustpass_only and key < 4:
+                continue
+            stale.append(_Row(i, demoted, level, key, published_at))
 
         # 2. how many can match, from the column statistics (no query): the rarest token's
         # count bounds it.
@@ -399,37 +367,27 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         total: int | None = None
         if estimate <= SMALL_ESTIMATE:
             # 3a. few: count them exactly (up to the cap) through the GIN index.
-            total = reads.rows(
-                GIN_ONLY,
-                f"SELECT count(*) FROM (SELECT 1 FROM listings_listing WHERE {where}"  # noqa: S608 (constant fragments; values are bound)
+            cur.execute(
+                GIN_ONLY + f"SELECT count(*) FROM (SELECT 1 FROM listings_listing WHERE {where}"  # noqa: S608 (constant fragments; values are bound)
                 f" LIMIT %(cap1)s) s",
                 {**params, "cap1": cap + 1},
-            )[0][0]
+            )
+            total = cur.fetchone()[0]
             if total and need and total <= cap:
-                found = reads.rows(
-                    GIN_ONLY,
-                    f"SELECT id, rank_demoted, lvl, rank_key, published_at FROM ("  # noqa: S608 (constant fragments; values are bound)
+                cur.execute(
+                    GIN_ONLY + f"SELECT id, rank_demoted, lvl, rank_key, published_at FROM ("  # noqa: S608 (constant fragments; values are bound)
                     f" SELECT id, rank_demoted, {level_expr} AS lvl, rank_key, published_at"
                     f" FROM listings_listing WHERE {where}) s"
                     f" ORDER BY rank_demoted, lvl DESC, {ORDER} LIMIT %(need)s",
                     {**params, "need": need},
                 )
-                main = [_Row(*r) for r in found]
+                main = [_Row(*r) for r in cur.fetchall()]
         if need and (total is None or total > cap):
             # 3b. many: each (demoted, level) group in index order.
-            main, exhausted = _fetch_by_groups(reads, base, levels, tp_sql, params, need, plan)
+            main, exhausted = _fetch_by_groups(cur, base, levels, tp_sql, params, need, plan)
             if total is None:
                 # Not counted: more than the cap, unless every group ran out early.
                 total = len(main) if exhausted else cap + 1
-        stale_raw = reads.stale_rows(params)
-        tp = _trustpass_by_company([r[1] for r in stale_raw], now) if stale_raw else {}
-        stale = []
-        for i, company_id, demoted, level, published_at, fixed, escrow in stale_raw:
-            values = {"fixed_price": fixed, "supports_escrow": escrow, "published_at": published_at}
-            key = _current_key(values, tp.get(company_id, False), now)
-            if filters.trustpass_only and key < TOP_KEY:
-                continue
-            stale.append(_Row(i, demoted, level, key, published_at))
         total = (total or 0) + len(stale)
         if connection.in_atomic_block:  # SET LOCAL lasts to the end of the caller's transaction
             cur.execute("RESET work_mem; RESET jit; RESET enable_indexscan; RESET enable_seqscan")
@@ -529,7 +487,7 @@ def _top_first(plan: _Plan, rest: int, index_only: bool) -> bool:
     return expected >= rest * TOP_MARGIN
 
 
-def _fetch_by_groups(reads, base, levels, tp_sql, params, need, plan) -> tuple[list[_Row], bool]:
+def _fetch_by_groups(cur, base, levels, tp_sql, params, need, plan) -> tuple[list[_Row], bool]:
     """Each (demoted, level) group in order, until `need` rows: a bounded probe of the order
     index, or the GIN index and a sort, whichever `plan` expects to cost less. Also tells
     whether every group was read to its end (then the rows are all the matches)."""
@@ -548,34 +506,34 @@ def _fetch_by_groups(reads, base, levels, tp_sql, params, need, plan) -> tuple[l
             found = []
             if probe:
                 # Bounded probe: the first `probe` rows of the group in index order.
-                found = reads.rows(
-                    ANY_PLAN,
-                    f"SELECT id, rank_key, published_at, 0 FROM ("  # noqa: S608 (constant fragments; values are bound)
+                cur.execute(
+                    ANY_PLAN + f"SELECT id, rank_key, published_at, 0 FROM ("  # noqa: S608 (constant fragments; values are bound)
                     f" SELECT {columns}"
                     f" FROM listings_listing WHERE {group} ORDER BY {ORDER} LIMIT %(probe)s) w"
                     f" WHERE {probe_cond} ORDER BY {ORDER} LIMIT %(rest)s",
                     p,
                 )
+                found = cur.fetchall()
             if len(found) < rest and not tp_sql and _top_first(plan, rest, index_only):
                 # The TrustPass slice (R-S2 key 2: rank_key >= TOP_KEY) comes first in the
                 # group's order; its own smaller GIN index holds `rest` matches or not.
-                top = reads.rows(
-                    GIN_ONLY,
-                    f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
+                cur.execute(
+                    GIN_ONLY + f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
                     f" WHERE {group} AND rank_key >= {TOP_KEY} AND {cond}"
                     f" ORDER BY {ORDER} LIMIT %(rest)s",
                     p,
                 )
+                top = cur.fetchall()
                 if len(top) == rest:
                     found = top
             if len(found) < rest:
                 # Sparse group: read its matches through the GIN index, then sort.
-                found = reads.rows(
-                    GIN_ONLY,
-                    f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
+                cur.execute(
+                    GIN_ONLY + f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
                     f" WHERE {group} AND {cond} ORDER BY {ORDER} LIMIT %(rest)s",
                     p,
                 )
+                found = cur.fetchall()
             out.extend(_Row(i, demoted, level, key, pub) for i, key, pub, _n in found)
     return out, len(out) < need
 
