@@ -8,8 +8,8 @@ tasks (`marketplace.noop`) is the baseline.
 The worker is one process with a pool of 4 threads by default, the configuration README.md
 gives for review workers: a review waits on PostgreSQL for about a third of its time, and
 the threads of one process overlap those waits (the no-op runs with the same pool). With
-`--pool solo` (one task at a time) the figures on this 2-core machine were 139.7
-listings/s and 3.5× the no-op (2026-11-28).
+`--pool solo` (one task at a time) the figures on this 2-core machine were 150.3
+listings/s and 3.33× the no-op (2026-11-28).
 
 The reviews' own follow-up tasks (rejection e-mails) go to a side queue and run after the
 measurement. Both batches are timed with the same instrument, the worker's own log: wall time from the first
