@@ -356,17 +356,6 @@ def copy_rows(table: str, columns: list[str], rows) -> None:
         cur.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
 
 
-SEARCH_INDEXES = [
-    "listing_search_order",
-    "listing_rank_stale",
-    "listing_flood_group",
-    "listing_search_document_gin",
-    "listing_search_title_gin",
-    "listing_search_title_top_gin",
-    "listing_search_document_top_gin",
-]
-
-
 def index_definitions() -> dict[str, str]:
     with connection.cursor() as cur:
         cur.execute(

@@ -177,18 +177,25 @@ def _guard_sql(vendor: str) -> str:
     )
 
 
+def _insert_checks_from_upd_sql(n_checks: int) -> str:
+    """INSERT of the round's checks (parameters as `_check_params`) for the listing the
+    statement's `upd` step updated; nothing when the guard stopped the update."""
+    values = ", ".join(["(%s, %s::boolean, %s, %s, %s::timestamptz)"] * n_checks)
+    return (
+        f"INSERT INTO {_q(ListingCheck._meta.db_table)} ({_columns(ListingCheck, _CHECK_COLUMNS)}) "
+        f"SELECT upd.{_q('id')}, v.code, v.passed, v.detail, v.rule, v.run_at FROM upd "
+        f"CROSS JOIN (VALUES {values}) AS v(code, passed, detail, rule, run_at)"
+    )
+
+
 @cache
 def _store_pg_sql(n_checks: int, relax: bool) -> str:
-    values = ", ".join(["(%s, %s::boolean, %s, %s, %s::timestamptz)"] * n_checks)
     relax_sql = "SET LOCAL synchronous_commit TO OFF; " if relax else ""
     table = _q(Listing._meta.db_table)
     return (
         f"{relax_sql}WITH upd AS (UPDATE {table} SET {_column(Listing, 'checked_at')} = %s, "
         f"{_column(Listing, 'updated_at')} = %s WHERE {_guard_sql('postgresql')} "
-        f"RETURNING {_q('id')}) "
-        f"INSERT INTO {_q(ListingCheck._meta.db_table)} ({_columns(ListingCheck, _CHECK_COLUMNS)}) "
-        f"SELECT upd.{_q('id')}, v.code, v.passed, v.detail, v.rule, v.run_at FROM upd "
-        f"CROSS JOIN (VALUES {values}) AS v(code, passed, detail, rule, run_at)"
+        f"RETURNING {_q('id')}) " + _insert_checks_from_upd_sql(n_checks)
     )
 
 
@@ -251,7 +258,6 @@ def _reject_pg_sql(n_checks: int, relax: bool) -> str:
     """One statement: the guarded status change, the round's checks and the seller's notice
     (R-L3: told in the site), committed together (without waiting for the WAL flush when
     `relax`)."""
-    values = ", ".join(["(%s, %s::boolean, %s, %s, %s::timestamptz)"] * n_checks)
     listing = _q(Listing._meta.db_table)
     col = {name: _column(Listing, name) for name in (*REJECTION_FIELDS, "company_id")}
     notice_cols = _columns(Notice, ("company_id", "kind", "title", "body", "url", "created_at"))
@@ -261,10 +267,7 @@ def _reject_pg_sql(n_checks: int, relax: bool) -> str:
         f"{col['rejection_reasons']} = %s, {col['reviewed_at']} = %s, "
         f"{col['reviewed_by']} = NULL, {col['checked_at']} = %s, {col['updated_at']} = %s "
         f"WHERE {_guard_sql('postgresql')} RETURNING {_q('id')}, {col['company_id']}), "
-        f"checks AS (INSERT INTO {_q(ListingCheck._meta.db_table)} "
-        f"({_columns(ListingCheck, _CHECK_COLUMNS)}) "
-        f"SELECT upd.{_q('id')}, v.code, v.passed, v.detail, v.rule, v.run_at FROM upd "
-        f"CROSS JOIN (VALUES {values}) AS v(code, passed, detail, rule, run_at)), "
+        f"checks AS ({_insert_checks_from_upd_sql(n_checks)}), "
         f"notice AS (INSERT INTO {_q(Notice._meta.db_table)} ({notice_cols}) "
         f"SELECT upd.{col['company_id']}, %s, %s, %s, %s, %s FROM upd) "
         "SELECT count(*) FROM upd"

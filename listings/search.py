@@ -27,7 +27,6 @@ over the live listings of the requested kind (slower, same results).
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -353,7 +352,7 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         for i, company_id, demoted, level, published_at, fixed, escrow in stale_raw:
             values = {"fixed_price": fixed, "supports_escrow": escrow, "published_at": published_at}
             key = _current_key(values, tp.get(company_id, False), now)
-            if filters.trustpass_only and key < 4:
+            if filters.trustpass_only and key < TOP_KEY:
                 continue
             stale.append(_Row(i, demoted, level, key, published_at))
 
@@ -432,14 +431,12 @@ def _filter_share(cur, filters: _Filters, base: str, tp_sql: str, params: dict) 
     hit = _SHARES.get(key)
     if hit and hit[1] > time.monotonic():
         return hit[0]
-    cur.execute(
-        "EXPLAIN (FORMAT JSON) SELECT 1 FROM listings_listing WHERE status = 'live'"  # noqa: S608 (constant fragments; values are bound)
-        f" AND kind = %(kind)s UNION ALL SELECT 1 FROM listings_listing WHERE {base}{tp_sql}",
-        params,
+    kind_rows, kept = search_stats.planner_rows(
+        cur,
+        "SELECT 1 FROM listings_listing WHERE status = 'live' AND kind = %(kind)s",
+        f"SELECT 1 FROM listings_listing WHERE {base}{tp_sql}",  # noqa: S608 (constant fragments; values are bound)
+        params=params,
     )
-    plan = cur.fetchone()[0]
-    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-    kind_rows, kept = (child["Plan Rows"] for child in plan["Plans"])
     share = min(1.0, kept / kind_rows) if kind_rows else 1.0
     if len(_SHARES) > 10_000:
         _SHARES.clear()
@@ -589,7 +586,7 @@ def _search_python(*, query: Query, filters: _Filters, need: int, now: datetime,
             "published_at": obj.published_at,
         }
         key = _current_key(values, tp.get(obj.company_id, False), now)
-        if filters.trustpass_only and key < 4:
+        if filters.trustpass_only and key < TOP_KEY:
             continue
         rows.append(_Row(obj.pk, obj.rank_demoted, level, key, obj.published_at))
     rows.sort(key=_Row.sort_key)

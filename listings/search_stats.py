@@ -93,6 +93,15 @@ def column_stats(cur, column: str) -> ColumnStats:
     return _cache[1][column]
 
 
+def planner_rows(cur, *selects: str, params: dict) -> list[float]:
+    """The planner's estimate of the rows of each of two or more SELECTs (one EXPLAIN of
+    them all: an Append whose children are in order)."""
+    cur.execute("EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(selects), params)
+    plan = cur.fetchone()[0]
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    return [child["Plan Rows"] for child in plan["Plans"]]
+
+
 _top: tuple[float, float] | None = None
 
 
@@ -102,14 +111,12 @@ def top_share(cur) -> float:
     global _top
     now = time.monotonic()
     if _top is None or _top[0] <= now:
-        cur.execute(
-            "EXPLAIN (FORMAT JSON) SELECT 1 FROM listings_listing WHERE status = 'live'"
-            " UNION ALL SELECT 1 FROM listings_listing WHERE status = 'live' AND rank_key >= %s",
-            [TRUSTPASS_KEY],
+        live, top = planner_rows(
+            cur,
+            "SELECT 1 FROM listings_listing WHERE status = 'live'",
+            "SELECT 1 FROM listings_listing WHERE status = 'live' AND rank_key >= %(key)s",
+            params={"key": TRUSTPASS_KEY},
         )
-        plan = cur.fetchone()[0]
-        plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-        live, top = (child["Plan Rows"] for child in plan["Plans"])
         _top = (now + STATS_TTL, min(1.0, top / live) if live else 0.0)
     return _top[1]
 
