@@ -40,6 +40,7 @@ from django.utils import timezone
 from marketplace.exceptions import DomainError
 from members import privileges
 from members.models import Company
+from members.selectors import company_is_trustpass_sql
 
 from . import ranking, search_stats
 from .models import Category, Listing
@@ -66,6 +67,7 @@ HEAVY_FIELDS = (
     "search_sig",
     "description",
     "rejection_reasons",
+    "price_tiers",
 )
 DEFAULT_PAGE_SIZE = 20
 
@@ -239,12 +241,17 @@ def _image_url(name: str | None) -> str | None:
     return default_storage.url(name) if name else None
 
 
+def _trustpass_day(now: datetime):
+    """The day whose TrustPass counts at `now` (R-M2 days are Asia/Shanghai days)."""
+    return timezone.localtime(now, timezone.get_default_timezone()).date()
+
+
 def _trustpass_by_company(company_ids, now: datetime) -> dict[int, bool]:
     """TrustPass at `now` for many companies in one query, asked of members.privileges."""
-    day = timezone.localtime(now, timezone.get_default_timezone()).date()
+    companies = Company.objects.filter(pk__in=set(company_ids)).only("pk").order_by()
     return {
         c.pk: privileges.has_ranking_priority(c)
-        for c in Company.objects.filter(pk__in=set(company_ids)).only("pk").with_trustpass(day)
+        for c in companies.with_trustpass(_trustpass_day(now))
     }
 
 
@@ -335,23 +342,23 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
 
     # No transaction of our own: every statement is one round trip (see SETTINGS).
     with connection.cursor() as cur:
-        # 1. rows whose stored key ran out: few (through listing_rank_stale); keyed at `now`.
-        # The signature spares reading the document of most of those that cannot match.
+        # 1. rows whose stored key ran out: few (through listing_rank_stale); keyed at `now`,
+        # their company's TrustPass (R-S2 key 2) asked in the same statement. The signature
+        # spares reading the document of most of those that cannot match.
         cur.execute(
             ANY_PLAN  # noqa: S608 (constant fragments; values are bound)
             + "WITH s AS MATERIALIZED (SELECT id, company_id, rank_demoted, published_at,"  # noqa: S608
             " fixed_price, supports_escrow, search_title, search_document, search_sig"
             f" FROM listings_listing WHERE {base} AND {STALE})"
-            f" SELECT id, company_id, rank_demoted, {level_expr}, published_at, fixed_price,"
-            f" supports_escrow FROM s WHERE {stale_match}",
-            params,
+            f" SELECT id, rank_demoted, {level_expr}, published_at, fixed_price,"
+            f" supports_escrow, {company_is_trustpass_sql('s.company_id', 'tp_day')}"
+            f" FROM s WHERE {stale_match}",
+            {**params, "tp_day": _trustpass_day(now)},
         )
-        stale_raw = cur.fetchall()
-        tp = _trustpass_by_company([r[1] for r in stale_raw], now) if stale_raw else {}
         stale = []
-        for i, company_id, demoted, level, published_at, fixed, escrow in stale_raw:
+        for i, demoted, level, published_at, fixed, escrow, trustpass in cur.fetchall():
             values = {"fixed_price": fixed, "supports_escrow": escrow, "published_at": published_at}
-            key = _current_key(values, tp.get(company_id, False), now)
+            key = _current_key(values, trustpass, now)
             if filters.trustpass_only and key < TOP_KEY:
                 continue
             stale.append(_Row(i, demoted, level, key, published_at))

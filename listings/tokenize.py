@@ -31,6 +31,8 @@ against the title gives match level 3 (R-S2).
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 import zlib
@@ -372,10 +374,9 @@ def highlight_spans(text: str, query: Query) -> list[tuple[str, bool]]:
     norm_chars: list[str] = []
     index: list[int] = []  # normalised char → original char index
     for i, ch in enumerate(text):
-        for n in normalise(ch):
-            if _SEGMENT_RE.fullmatch(n):
-                norm_chars.append(n)
-                index.append(i)
+        kept = _matchable(ch)
+        norm_chars.append(kept)
+        index.extend([i] * len(kept))
     norm = "".join(norm_chars)
     marked = [False] * len(text)
     for term in query.terms:
@@ -385,12 +386,19 @@ def highlight_spans(text: str, query: Query) -> list[tuple[str, bool]]:
                 marked[index[j]] = True
             start = norm.find(term.text, start + 1)
     parts: list[tuple[str, bool]] = []
-    for i, ch in enumerate(text):
-        if parts and parts[-1][1] == marked[i]:
-            parts[-1] = (parts[-1][0] + ch, marked[i])
-        else:
-            parts.append((ch, marked[i]))
+    i = 0
+    for flag, run in itertools.groupby(marked):
+        n = len(list(run))
+        parts.append((text[i : i + n], flag))
+        i += n
     return parts
+
+
+@functools.lru_cache(maxsize=8192)
+def _matchable(ch: str) -> str:
+    """What of one character matching compares: its normalised characters that are letters,
+    digits or CJK (a title's characters repeat, so each is worked out once)."""
+    return "".join(n for n in normalise(ch) if _SEGMENT_RE.fullmatch(n))
 
 
 def has_cjk(text: str) -> bool:

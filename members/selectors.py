@@ -67,6 +67,19 @@ def company_is_trustpass(company: Company | None, *, at: date | datetime | None 
     return any(period_contains(s, e, day) for s, e in _periods(company))
 
 
+def company_is_trustpass_sql(company_id_sql: str, day_param: str) -> str:
+    """The rule of `company_is_trustpass` (R-M2) as an SQL condition, for reads written in
+    SQL: true when a period of the company whose id is the expression `company_id_sql`
+    contains the day bound to the named parameter `day_param` (`%(day_param)s`)."""
+    table = TrustPassPeriod._meta.db_table
+    day = f"%({day_param})s"
+    return (
+        f"EXISTS (SELECT 1 FROM {table} tp_period"  # noqa: S608 (names from the model; the day is bound)
+        f" WHERE tp_period.company_id = {company_id_sql}"
+        f" AND tp_period.starts_on <= {day} AND tp_period.ends_on > {day})"
+    )
+
+
 def company_trustpass_until(
     company: Company | None, *, at: date | datetime | None = None
 ) -> date | None:

@@ -72,6 +72,28 @@ def test_trustpass_on_starts_on_and_not_on_ends_on():
     assert not selectors.company_is_trustpass(company, at=END)
 
 
+def test_the_sql_form_of_the_rule_has_the_same_edges():
+    """`company_is_trustpass_sql` (the search selector's stale-row read) answers as
+    `company_is_trustpass` on the day before, the first, the last and the end day."""
+    from django.db import connection
+
+    member = _company_with_period()
+    other = CompanyFactory()
+    TrustPassPeriodFactory(company=other, starts_on=END, ends_on=add_years(END, 1))
+    sql = selectors.company_is_trustpass_sql("c.id", "day")
+    for day in (START - timedelta(days=1), START, END - timedelta(days=1), END):
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT c.id, {sql} FROM members_company c WHERE c.id = ANY(%(ids)s)",  # noqa: S608
+                {"day": day, "ids": [member.pk, other.pk]},
+            )
+            answers = dict(cur.fetchall())
+        for company in (member, other):
+            expected = selectors.company_is_trustpass(company, at=day)
+            assert answers[company.pk] is expected, (company, day)
+    assert [selectors.company_is_trustpass(member, at=d) for d in (START, END)] == [True, False]
+
+
 def test_edges_are_days_in_shanghai_time():
     company = _company_with_period()
     last_moment = datetime.combine(END - timedelta(days=1), time(23, 59, 59), tzinfo=SH)
