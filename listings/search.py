@@ -46,6 +46,7 @@ from . import ranking, search_stats
 from .models import Category, Listing
 from .search_cards import listing_cards
 from .search_index import document_fields
+from .search_prepared import execute as run
 from .tokenize import (
     SIGNATURE_BITS,
     Query,
@@ -297,8 +298,9 @@ PROBE_MAX_TITLE = 20000
 SMALL_ESTIMATE = 3000
 # The planner does not know that `tsvector @@` on a row costs a TOAST read (~10 µs), so for
 # the reads that should use the GIN index (exact, no per-row check) we turn off the others.
-# Each statement carries its settings: sent as one string, they apply to its own implicit
-# transaction only (JIT would compile each search for longer than it runs).
+# Each statement carries its settings: sent as one string with it, they apply to its own
+# implicit transaction only (JIT would compile each search for longer than it runs). The
+# statements are prepared once per connection (`search_prepared`).
 SETTINGS = "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off; "
 GIN_ONLY = SETTINGS + "SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off; "
 ANY_PLAN = SETTINGS + "SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on; "
@@ -345,15 +347,18 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         # 1. rows whose stored key ran out: few (through listing_rank_stale); keyed at `now`,
         # their company's TrustPass (R-S2 key 2) asked in the same statement. The signature
         # spares reading the document of most of those that cannot match.
-        cur.execute(
-            ANY_PLAN  # noqa: S608 (constant fragments; values are bound)
-            + "WITH s AS MATERIALIZED (SELECT id, company_id, rank_demoted, published_at,"  # noqa: S608
-            " fixed_price, supports_escrow, search_title, search_document, search_sig"
-            f" FROM listings_listing WHERE {base} AND {STALE})"
+        run(
+            cur,
+            # The filters apply outside: the statement's plan is made once, without knowing
+            # that few rows are stale, and must not read another index for them.
+            "WITH s AS MATERIALIZED (SELECT id, company_id, rank_demoted, published_at, status,"  # noqa: S608
+            " kind, category_id, province, fixed_price, supports_escrow, search_title,"
+            f" search_document, search_sig FROM listings_listing WHERE status = 'live' AND {STALE})"
             f" SELECT id, rank_demoted, {level_expr}, published_at, fixed_price,"
             f" supports_escrow, {company_is_trustpass_sql('s.company_id', 'tp_day')}"
-            f" FROM s WHERE {stale_match}",
+            f" FROM s WHERE {base} AND {stale_match}",
             {**params, "tp_day": _trustpass_day(now)},
+            settings=ANY_PLAN,
         )
         stale = []
         for i, demoted, level, published_at, fixed, escrow, trustpass in cur.fetchall():
@@ -373,19 +378,25 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         total: int | None = None
         if estimate <= SMALL_ESTIMATE:
             # 3a. few: count them exactly (up to the cap) through the GIN index.
-            cur.execute(
-                GIN_ONLY + f"SELECT count(*) FROM (SELECT 1 FROM listings_listing WHERE {where}"  # noqa: S608 (constant fragments; values are bound)
+            run(
+                cur,
+                f"SELECT count(*) FROM (SELECT 1 FROM listings_listing WHERE {where}"  # noqa: S608 (constant fragments; values are bound)
                 f" LIMIT %(cap1)s) s",
                 {**params, "cap1": cap + 1},
+                settings=GIN_ONLY,
+                generic=False,
             )
             total = cur.fetchone()[0]
             if total and need and total <= cap:
-                cur.execute(
-                    GIN_ONLY + f"SELECT id, rank_demoted, lvl, rank_key, published_at FROM ("  # noqa: S608 (constant fragments; values are bound)
+                run(
+                    cur,
+                    f"SELECT id, rank_demoted, lvl, rank_key, published_at FROM ("  # noqa: S608 (constant fragments; values are bound)
                     f" SELECT id, rank_demoted, {level_expr} AS lvl, rank_key, published_at"
                     f" FROM listings_listing WHERE {where}) s"
                     f" ORDER BY rank_demoted, lvl DESC, {ORDER} LIMIT %(need)s",
                     {**params, "need": need},
+                    settings=GIN_ONLY,
+                    generic=False,
                 )
                 main = [_Row(*r) for r in cur.fetchall()]
         if need and (total is None or total > cap):
@@ -396,7 +407,10 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
                 total = len(main) if exhausted else cap + 1
         total = (total or 0) + len(stale)
         if connection.in_atomic_block:  # SET LOCAL lasts to the end of the caller's transaction
-            cur.execute("RESET work_mem; RESET jit; RESET enable_indexscan; RESET enable_seqscan")
+            cur.execute(
+                "RESET work_mem; RESET jit; RESET enable_indexscan; RESET enable_seqscan;"
+                " RESET plan_cache_mode"
+            )
     rows = sorted(main + stale, key=_Row.sort_key)
     return rows[:need], total
 
@@ -510,32 +524,40 @@ def _fetch_by_groups(cur, base, levels, tp_sql, params, need, plan) -> tuple[lis
             found = []
             if probe:
                 # Bounded probe: the first `probe` rows of the group in index order.
-                cur.execute(
-                    ANY_PLAN + f"SELECT id, rank_key, published_at, 0 FROM ("  # noqa: S608 (constant fragments; values are bound)
+                run(
+                    cur,
+                    f"SELECT id, rank_key, published_at, 0 FROM ("  # noqa: S608 (constant fragments; values are bound)
                     f" SELECT {columns}"
                     f" FROM listings_listing WHERE {group} ORDER BY {ORDER} LIMIT %(probe)s) w"
                     f" WHERE {probe_cond} ORDER BY {ORDER} LIMIT %(rest)s",
                     p,
+                    settings=ANY_PLAN,
                 )
                 found = cur.fetchall()
             if len(found) < rest and not tp_sql and _top_first(plan, rest, index_only):
                 # The TrustPass slice (R-S2 key 2: rank_key >= TOP_KEY) comes first in the
                 # group's order; its own smaller GIN index holds `rest` matches or not.
-                cur.execute(
-                    GIN_ONLY + f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
+                run(
+                    cur,
+                    f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
                     f" WHERE {group} AND rank_key >= {TOP_KEY} AND {cond}"
                     f" ORDER BY {ORDER} LIMIT %(rest)s",
                     p,
+                    settings=GIN_ONLY,
+                    generic=False,
                 )
                 top = cur.fetchall()
                 if len(top) == rest:
                     found = top
             if len(found) < rest:
                 # Sparse group: read its matches through the GIN index, then sort.
-                cur.execute(
-                    GIN_ONLY + f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
+                run(
+                    cur,
+                    f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
                     f" WHERE {group} AND {cond} ORDER BY {ORDER} LIMIT %(rest)s",
                     p,
+                    settings=GIN_ONLY,
+                    generic=False,
                 )
                 found = cur.fetchall()
             out.extend(_Row(i, demoted, level, key, pub) for i, key, pub, _n in found)

@@ -13,7 +13,6 @@ company's fields other than COMPANY_FIELDS.
 
 from __future__ import annotations
 
-import weakref
 from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -22,6 +21,7 @@ from django.db.models.signals import post_init, pre_init
 
 from members.models import Company
 
+from . import search_prepared
 from .models import Category, Listing, ListingImage
 
 # What a card shows of the company (search card, buy-lead card, search API); the rest of a
@@ -58,8 +58,8 @@ def _fields(model, skip=()):
 
 @cache
 def _sql(vendor: str, heavy: tuple[str, ...], ids: str) -> str:
-    """The statement, `ids` standing for the ids (`$1` of a prepared statement, or a list
-    of placeholders)."""
+    """The statement, `ids` standing for the ids (`= ANY(%(ids)s)`, or a list of
+    placeholders)."""
     q = connection.ops.quote_name
     cols = [f"l.{q(f.column)}" for f in _fields(Listing, heavy)]
     cols += [f"c.{q(f.column)}" for f in _fields(Company)]
@@ -80,25 +80,11 @@ def _sql(vendor: str, heavy: tuple[str, ...], ids: str) -> str:
     )
 
 
-# PostgreSQL: the statement is prepared once per database connection (planning it cost more
-# than running it). Keyed by the driver's connection object, so a new connection prepares
-# it again.
-_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_PREPARED_NAME = "listing_search_cards"
-
-
 def _fetch(db, cur, ids: list[int], heavy: tuple[str, ...]) -> list[tuple]:
     if db.vendor != "postgresql":
         cur.execute(_sql(db.vendor, heavy, f"IN ({', '.join(['%s'] * len(ids))})"), ids)
-        return cur.fetchall()
-    raw = db.connection
-    if _prepared.get(raw) != heavy:
-        if raw in _prepared:
-            cur.execute(f"DEALLOCATE {_PREPARED_NAME}")
-        sql = _sql("postgresql", heavy, "= ANY($1)")
-        cur.execute(f"PREPARE {_PREPARED_NAME} (bigint[]) AS {sql}")
-        _prepared[raw] = heavy
-    cur.execute(f"EXECUTE {_PREPARED_NAME} (%s)", [list(ids)])
+    else:  # prepared once per connection: planning it cost more than running it
+        search_prepared.execute(cur, _sql("postgresql", heavy, "= ANY(%(ids)s)"), {"ids": ids})
     return cur.fetchall()
 
 
