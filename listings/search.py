@@ -313,6 +313,7 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
     if query.empty:
         match = "TRUE"
         levels = [(0, "TRUE", True, "TRUE")]
+        title_pair = None
         level_expr = "0"
         stale_match = "TRUE"
     else:
@@ -327,6 +328,8 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         levels = [(3, t3, True, t3)]
         if params["q3"] != params["q2"]:
             levels.append((2, f"{t2} AND NOT {t3}", True, f"{t2} AND NOT {t3}"))
+        # A phrase in the title implies every word in it: levels 3 and 2 can be read as one.
+        title_pair = (t3, t2) if params["q3"] != params["q2"] else None
         # The small title first: rows of level 2 or 3 never read the large document. A probe
         # reads the document only of the rows whose signature holds the query's bits.
         levels.append(
@@ -401,7 +404,9 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
                 main = [_Row(*r) for r in cur.fetchall()]
         if need and (total is None or total > cap):
             # 3b. many: each (demoted, level) group in index order.
-            main, exhausted = _fetch_by_groups(cur, base, levels, tp_sql, params, need, plan)
+            main, exhausted = _fetch_by_groups(
+                cur, base, levels, tp_sql, params, need, plan, title_pair
+            )
             if total is None:
                 # Not counted: more than the cap, unless every group ran out early.
                 total = len(main) if exhausted else cap + 1
@@ -505,19 +510,33 @@ def _top_first(plan: _Plan, rest: int, index_only: bool) -> bool:
     return expected >= rest * TOP_MARGIN
 
 
-def _fetch_by_groups(cur, base, levels, tp_sql, params, need, plan) -> tuple[list[_Row], bool]:
+def _fetch_by_groups(
+    cur, base, levels, tp_sql, params, need, plan, title_pair=None
+) -> tuple[list[_Row], bool]:
     """Each (demoted, level) group in order, until `need` rows: a bounded probe of the order
     index, or the GIN index and a sort, whichever `plan` expects to cost less. Also tells
-    whether every group was read to its end (then the rows are all the matches)."""
+    whether every group was read to its end (then the rows are all the matches).
+
+    `title_pair` (the conditions of levels 3 and 2) lets levels 3 and 2 be read together when
+    level 3 goes to the GIN index: it cannot check a phrase, so reading level 3 fetches every
+    row holding all the words (level 2's rows) anyway; one read then sorts them by level."""
     out: list[_Row] = []
     for demoted in (False, True):
+        read_together = False
         for level, cond, index_only, probe_cond in levels:
+            if level == 2 and read_together:
+                continue
             rest = need - len(out)
             if rest <= 0:
                 return out, False
             group = f"{base} AND rank_demoted = %(demoted)s AND {VALID}{tp_sql}"
             probe = _probe_window(plan, rest=rest, index_only=index_only)
             p = {**params, "demoted": demoted, "rest": rest, "probe": probe}
+            level_sql, order = "0", ORDER
+            read_together = level == 3 and not probe and title_pair is not None
+            if read_together:
+                t3, cond = title_pair  # cond: every word in the title (levels 3 and 2)
+                level_sql, order = f"CASE WHEN {t3} THEN 3 ELSE 2 END", f"lvl DESC, {ORDER}"
             columns = "id, rank_key, published_at, search_title" + (
                 "" if index_only else ", search_sig"
             )
@@ -539,28 +558,34 @@ def _fetch_by_groups(cur, base, levels, tp_sql, params, need, plan) -> tuple[lis
                 # group's order; its own smaller GIN index holds `rest` matches or not.
                 run(
                     cur,
-                    f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
-                    f" WHERE {group} AND rank_key >= {TOP_KEY} AND {cond}"
-                    f" ORDER BY {ORDER} LIMIT %(rest)s",
+                    f"SELECT id, rank_key, published_at, {level_sql} AS lvl"  # noqa: S608 (constant fragments; values are bound)
+                    f" FROM listings_listing WHERE {group} AND rank_key >= {TOP_KEY} AND {cond}"
+                    f" ORDER BY {order} LIMIT %(rest)s",
                     p,
                     settings=GIN_ONLY,
                     generic=False,
                 )
                 top = cur.fetchall()
-                if len(top) == rest:
+                # Read together, the slice is first only within level 3: a level-2 row of
+                # the slice may come after level-3 rows outside it.
+                if len(top) == rest and (not read_together or top[-1][3] == 3):
                     found = top
             if len(found) < rest:
                 # Sparse group: read its matches through the GIN index, then sort.
                 run(
                     cur,
-                    f"SELECT id, rank_key, published_at, 0 FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
-                    f" WHERE {group} AND {cond} ORDER BY {ORDER} LIMIT %(rest)s",
+                    f"SELECT id, rank_key, published_at, {level_sql} AS lvl"  # noqa: S608 (constant fragments; values are bound)
+                    f" FROM listings_listing WHERE {group} AND {cond}"
+                    f" ORDER BY {order} LIMIT %(rest)s",
                     p,
                     settings=GIN_ONLY,
                     generic=False,
                 )
                 found = cur.fetchall()
-            out.extend(_Row(i, demoted, level, key, pub) for i, key, pub, _n in found)
+            out.extend(
+                _Row(i, demoted, lvl if read_together else level, key, pub)
+                for i, key, pub, lvl in found
+            )
     return out, len(out) < need
 
 
