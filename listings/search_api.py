@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.http import JsonResponse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -20,7 +20,14 @@ from .search_schema import (
     SearchPageSerializer,
 )
 
-_dt = serializers.DateTimeField()
+
+def _iso(value, tz) -> str | None:
+    """What DRF's DateTimeField gives (ISO 8601 in the current time zone, `Z` for UTC), with
+    the time zone looked up once per response rather than once per field."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _truthy(value) -> bool:
@@ -43,7 +50,7 @@ def _links(request, page: int, has_next: bool) -> tuple[str | None, str | None]:
     return (url(page + 1) if has_next else None, url(page - 1) if page > 1 else None)
 
 
-def hit_json(hit: SearchHit) -> dict:
+def hit_json(hit: SearchHit, tz=None) -> dict:
     listing = hit.listing
     company = listing.company
     return {
@@ -67,9 +74,7 @@ def hit_json(hit: SearchHit) -> dict:
         "unit": listing.unit,
         "province": listing.province or company.province,
         "category": listing.category.slug if listing.category_id else None,
-        "published_at": _dt.to_representation(listing.published_at)
-        if listing.published_at
-        else None,
+        "published_at": _iso(listing.published_at, tz or timezone.get_current_timezone()),
         "image": hit.image_url,
         "url": f"/listings/{listing.pk}/",
     }
@@ -110,7 +115,8 @@ class SearchApi(APIView):
         )
         if page > result.num_pages:
             raise NotFound("页码超出范围。")
-        return Response(page_json(request, result, [hit_json(h) for h in result.hits]))
+        tz = timezone.get_current_timezone()
+        return Response(page_json(request, result, [hit_json(h, tz) for h in result.hits]))
 
 
 class BuyLeadListApi(APIView):

@@ -371,6 +371,9 @@ def highlight_spans(text: str, query: Query) -> list[tuple[str, bool]]:
     """
     if not text or query.empty:
         return [(text, False)] if text else []
+    norm = normalise(text)
+    if len(norm) == len(text) and _SEGMENT_RE.fullmatch(norm):
+        return _highlight_same_positions(text, norm, query)
     norm_chars: list[str] = []
     index: list[int] = []  # normalised char → original char index
     for i, ch in enumerate(text):
@@ -391,6 +394,33 @@ def highlight_spans(text: str, query: Query) -> list[tuple[str, bool]]:
         n = len(list(run))
         parts.append((text[i : i + n], flag))
         i += n
+    return parts
+
+
+def _highlight_same_positions(text: str, norm: str, query: Query) -> list[tuple[str, bool]]:
+    """`highlight_spans` of a title whose every character is matchable and normalises to one
+    character (most titles): a position in `norm` is the same in `text`."""
+    spans = []
+    for term in query.terms:
+        start = norm.find(term.text)
+        while start != -1:
+            spans.append((start, start + len(term.text)))
+            start = norm.find(term.text, start + 1)
+    parts: list[tuple[str, bool]] = []
+    at = 0  # the end of what `parts` holds; a piece ending there is a marked one
+    for start, end in sorted(spans):
+        if end <= at:
+            continue
+        if start > at:
+            parts.append((text[at:start], False))
+            parts.append((text[start:end], True))
+        elif parts:  # overlaps or touches the last marked piece
+            parts[-1] = (parts[-1][0] + text[at:end], True)
+        else:
+            parts.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        parts.append((text[at:], False))
     return parts
 
 

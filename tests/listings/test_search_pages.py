@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.fields import DateTimeField
 
 from listings.search_index import listing_reindex
 from tests.factories import CategoryFactory, CompanyFactory, ListingFactory, TrustPassPeriodFactory
@@ -127,6 +128,20 @@ def test_api_search_contract(api_client):
     assert r0["match_level"] == 3 and r0["demoted"] is False
     assert body["results"][1]["demoted"] is True
     assert r0["published_at"].endswith("+08:00")
+    assert r0["published_at"] == DateTimeField().to_representation(first.published_at)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_api_timestamps_read_as_drf_writes_them(api_client, settings, zone):
+    """The search API formats `published_at` itself (once per page, not per field): the
+    same text as DRF's DateTimeField in the current time zone, `Z` for UTC."""
+    settings.TIME_ZONE = zone
+    listing = make(published_at=timezone.now() - timedelta(hours=3))
+    with timezone.override(zone):
+        expected = DateTimeField().to_representation(listing.published_at)
+    body = api_client.get("/api/v1/search/", {"q": "钢管"}).json()
+    assert body["results"][0]["published_at"] == expected
+    assert expected.endswith("Z" if zone == "UTC" else "+08:00")
 
 
 def test_api_search_kind_pagination_and_caps(api_client):

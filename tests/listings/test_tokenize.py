@@ -120,3 +120,26 @@ def test_highlight_marks_every_occurrence_in_the_original_text():
     parts = highlight_spans("ＳＵＳ304不锈钢管", parse_query("sus304 钢管"))
     assert parts == [("ＳＵＳ304", True), ("不锈", False), ("钢管", True)]
     assert highlight_spans("球阀", parse_query("")) == [("球阀", False)]
+
+
+@pytest.mark.parametrize(
+    "title,query,expected",
+    [
+        # plain titles (each character its own normal form): overlapping and touching terms
+        # make one marked piece; a term found twice is marked twice
+        ("钢管钢管钢", "钢管 管钢", [("钢管钢管钢", True)]),
+        ("钢管钢管钢", "钢管", [("钢管钢管", True), ("钢", False)]),
+        ("球阀法兰球阀", "球阀", [("球阀", True), ("法兰", False), ("球阀", True)]),
+        ("不锈钢管件", "钢 管", [("不锈", False), ("钢管", True), ("件", False)]),
+        ("ASTM钢管", "astm", [("ASTM", True), ("钢管", False)]),
+        # not plain: a separator inside the title is skipped by matching and left unmarked
+        (
+            "不锈 钢管",
+            "锈钢",
+            [("不", False), ("锈", True), (" ", False), ("钢", True), ("管", False)],
+        ),
+        ("ＳＵＳ３０４管", "sus304", [("ＳＵＳ３０４", True), ("管", False)]),
+    ],
+)
+def test_highlight_pieces(title, query, expected):
+    assert highlight_spans(title, parse_query(query)) == expected
