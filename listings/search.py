@@ -10,7 +10,9 @@ the order is the btree index `listing_search_order`. For each group, in order, w
 the top rows from that index and keep those that match (a bounded probe, good when matches
 are dense), or read the group's matches through a GIN index and sort them (good when they are
 few); the column statistics (`listings.search_stats`) tell which costs less, and a probe
-that finds too few matches falls back to the GIN read. Rows whose stored key has run out
+that finds too few matches falls back to the GIN read. Title levels 3 and 2 going to the GIN
+index are one read. The statements are prepared once per connection (`search_prepared`).
+Rows whose stored key has run out
 (`rank_valid_until <= now`: 3-day window over, TrustPass run ended or started, and the beat
 task has not stored the new key yet) are left out of the index reads, read separately, given
 their key at `now` and merged: results are exact at any instant, e.g. at 71 h 59 min and 72 h.

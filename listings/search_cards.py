@@ -5,8 +5,9 @@ search API).
 
 This runs on every search. Built with the ORM (select_related, defer, an annotated
 subquery) the statement took longer to compile than to run, so its SQL is written once per
-process from the models' metadata, and the instances are made as the ORM makes them
-(`Model.from_db`, field converters, the relation cache). Fields in `heavy` are left
+process from the models' metadata (and on PostgreSQL prepared once per connection,
+`search_prepared`), and the instances are made as the ORM makes them (field converters,
+`Model.from_db` or what it leaves behind, the relation cache). Fields in `heavy` are left
 deferred, as `QuerySet.defer` would, and so are the bookkeeping fields below and the
 company's fields other than COMPANY_FIELDS.
 """

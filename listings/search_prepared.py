@@ -11,7 +11,8 @@ keeps one plan for all values (`plan_cache_mode = force_generic_plan`): it reads
 whatever the values. The reads through a GIN index are planned again for their values
 (`force_custom_plan`): planned without them, PostgreSQL combined the GIN index with the
 category index (100,000 entries, 17 ms more). The `SET LOCAL`s sent with a statement are part
-of its key here.
+of its key here. Inside a caller's transaction the plan mode set here stays to its end; it
+bears on prepared statements only, and each one sent from here sets its own.
 """
 
 from __future__ import annotations
