@@ -558,37 +558,35 @@ def _fetch_by_groups(
             if len(found) < rest and not tp_sql and _top_first(plan, rest, index_only):
                 # The TrustPass slice (R-S2 key 2: rank_key >= TOP_KEY) comes first in the
                 # group's order; its own smaller GIN index holds `rest` matches or not.
-                run(
-                    cur,
-                    f"SELECT id, rank_key, published_at, {level_sql} AS lvl"  # noqa: S608 (constant fragments; values are bound)
-                    f" FROM listings_listing WHERE {group} AND rank_key >= {TOP_KEY} AND {cond}"
-                    f" ORDER BY {order} LIMIT %(rest)s",
-                    p,
-                    settings=GIN_ONLY,
-                    generic=False,
+                top = _gin_read(
+                    cur, f"{group} AND rank_key >= {TOP_KEY} AND {cond}", level_sql, order, p
                 )
-                top = cur.fetchall()
                 # Read together, the slice is first only within level 3: a level-2 row of
                 # the slice may come after level-3 rows outside it.
                 if len(top) == rest and (not read_together or top[-1][3] == 3):
                     found = top
             if len(found) < rest:
                 # Sparse group: read its matches through the GIN index, then sort.
-                run(
-                    cur,
-                    f"SELECT id, rank_key, published_at, {level_sql} AS lvl"  # noqa: S608 (constant fragments; values are bound)
-                    f" FROM listings_listing WHERE {group} AND {cond}"
-                    f" ORDER BY {order} LIMIT %(rest)s",
-                    p,
-                    settings=GIN_ONLY,
-                    generic=False,
-                )
-                found = cur.fetchall()
+                found = _gin_read(cur, f"{group} AND {cond}", level_sql, order, p)
             out.extend(
                 _Row(i, demoted, lvl if read_together else level, key, pub)
                 for i, key, pub, lvl in found
             )
     return out, len(out) < need
+
+
+def _gin_read(cur, where: str, level_sql: str, order: str, params: dict) -> list[tuple]:
+    """The first `rest` rows matching `where` in `order`, through a GIN index (matches
+    fetched, then sorted): (id, rank_key, published_at, level or 0)."""
+    run(
+        cur,
+        f"SELECT id, rank_key, published_at, {level_sql} AS lvl FROM listings_listing"  # noqa: S608 (constant fragments; values are bound)
+        f" WHERE {where} ORDER BY {order} LIMIT %(rest)s",
+        params,
+        settings=GIN_ONLY,
+        generic=False,
+    )
+    return cur.fetchall()
 
 
 # --- any database: the same rules in Python -----------------------------------------------
