@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _prepared_names() -> set[str]:
     with connection.cursor() as cur:
-        cur.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'listing_search_%%'")
+        cur.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'listing_search_%'")
         return {r[0] for r in cur.fetchall()}
 
 

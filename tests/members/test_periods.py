@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from marketplace.exceptions import DomainError, TrustPassRequired
@@ -75,8 +76,6 @@ def test_trustpass_on_starts_on_and_not_on_ends_on():
 def test_the_sql_form_of_the_rule_has_the_same_edges():
     """`company_is_trustpass_sql` (the search selector's stale-row read) answers as
     `company_is_trustpass` on the day before, the first, the last and the end day."""
-    from django.db import connection
-
     member = _company_with_period()
     other = CompanyFactory()
     TrustPassPeriodFactory(company=other, starts_on=END, ends_on=add_years(END, 1))
