@@ -25,9 +25,20 @@ from members.models import Company
 from . import search_prepared
 from .models import Category, Listing, ListingImage
 
-# What a card shows of the company (search card, buy-lead card, search API); the rest of a
-# company is loaded only if asked for.
-COMPANY_FIELDS = ("id", "member_id", "name", "province", "verified", "credit_score")
+# What a card shows of the company (search card, buy-lead card, search API; a buy lead
+# without contacts of its own shows the company's); the rest of a company is loaded only if
+# asked for.
+COMPANY_FIELDS = (
+    "id",
+    "member_id",
+    "name",
+    "province",
+    "verified",
+    "credit_score",
+    "contact_name",
+    "phone",
+    "email",
+)
 # Review and ranking bookkeeping that no card shows (the hit carries its ranking keys).
 BOOKKEEPING = (
     "submitted_at",
