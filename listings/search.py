@@ -232,7 +232,7 @@ def _load_hits(rows: list[_Row], query: Query) -> list[SearchHit]:
                 image_url=_image_url(image),
                 match_level=r.level,
                 demoted=r.demoted,
-                trustpass=r.key >= 4,
+                trustpass=r.key >= TOP_KEY,
                 rank_key=r.key,
                 title_parts=highlight_spans(obj.title, query),
             )
@@ -328,10 +328,11 @@ def _search_postgres(*, query: Query, filters: _Filters, need: int, now: datetim
         params["sig"] = query_signature(query.all_tokens)
         # (level, condition, answered by the index alone, condition of a probe)
         levels = [(3, t3, True, t3)]
+        title_pair = None
         if params["q3"] != params["q2"]:
             levels.append((2, f"{t2} AND NOT {t3}", True, f"{t2} AND NOT {t3}"))
-        # A phrase in the title implies every word in it: levels 3 and 2 can be read as one.
-        title_pair = (t3, t2) if params["q3"] != params["q2"] else None
+            # A phrase in the title implies every word in it: levels 3 and 2 can be one read.
+            title_pair = (t3, t2)
         # The small title first: rows of level 2 or 3 never read the large document. A probe
         # reads the document only of the rows whose signature holds the query's bits.
         levels.append(
@@ -455,7 +456,8 @@ def _filter_share(cur, filters: _Filters, base: str, tp_sql: str, params: dict) 
     (1 without filters); kept per process for STATS_TTL."""
     if not (filters.category_ids or filters.province or filters.fixed_price_only or tp_sql):
         return 1.0
-    key = (base + tp_sql, tuple(sorted((k, str(v)) for k, v in params.items() if k != "now")))
+    # By the filters alone: the query's words do not change the share.
+    key = (base + tp_sql, filters.kind, tuple(filters.category_ids or ()), filters.province)
     hit = _SHARES.get(key)
     if hit and hit[1] > time.monotonic():
         return hit[0]
