@@ -172,9 +172,9 @@ def generate(n_listings: int, n_companies: int) -> tuple[list[int], dict[str, in
     them: round 1, deadline set, not yet checked). Returns the ids and the planned mix."""
     from django.utils import timezone
 
-    from listings.checks import normalise_title
     from listings.models import BrandTerm, Category, Listing, ProhibitedTerm
-    from listings.review_deadline import review_deadline
+    from listings.review.checks import normalise_title
+    from listings.review.deadline import review_deadline
     from members.models import Company
 
     rng = random.Random(7)

@@ -8,7 +8,7 @@
 It uses (and empties) the listings, companies and categories of the database in
 DATABASE_URL: give it a database of its own. Prints:
 - data load, index build time and index sizes;
-- p50/p95 latency of the search selector (`listings.search.listing_search`) over a mix of
+- p50/p95 latency of the search selector (`search.selectors.listing_search`) over a mix of
   500 queries of one to three words (frequent and rare words, fragments, single characters);
 - p50/p95 latency of GET /api/v1/search/ under gunicorn (2 workers), and throughput of that
   endpoint and of a trivial JSON endpoint on the same server in the same run, with their ratio;
@@ -52,9 +52,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from listings import ranking  # noqa: E402
-from listings.search import listing_search  # noqa: E402
-from listings.tokenize import (  # noqa: E402
+from search import ranking  # noqa: E402
+from search.selectors import listing_search  # noqa: E402
+from search.tokenize import (  # noqa: E402
     build_document,
     document_lexemes,
     document_to_tsvector,
@@ -538,7 +538,7 @@ def load(n: int, gen: Generator, now: datetime) -> dict:
             cur.execute(sql)
             build[name] = time.perf_counter() - t
         t_indexed = time.perf_counter()
-        # R-S3 for the whole table, the same rule as listings.ranking.flooding_demoted
+        # R-S3 for the whole table, the same rule as search.ranking.flooding_demoted
         cur.execute(
             "UPDATE listings_listing l SET rank_demoted = TRUE FROM ("
             " SELECT id, published_at - lag(published_at) OVER ("
@@ -881,7 +881,7 @@ def main() -> None:
         print(f"  table incl. indexes and TOAST: {info['table_total_bytes'] / mb:.0f} MB")
     # As in production, where the beat task (listings.search_refresh_rank_keys, every minute)
     # stores the keys whose time ran out since the data was made.
-    from listings.search_index import refresh_stale_rank_keys
+    from search.index import refresh_stale_rank_keys
 
     t = time.perf_counter()
     refreshed = refresh_stale_rank_keys()

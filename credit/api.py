@@ -14,9 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.exceptions import DomainError
+from marketplace.pagination import PageNumberPagination
 from members.models import Company
+from trade.models import Order
 
 from . import selectors, services
+from .exceptions import NotAParty
 from .models import Certificate, CreditReference, Rating, Review, ScoreHistory
 
 # --- serializers -----------------------------------------------------------------------------
@@ -164,12 +167,8 @@ class OrderReviewsApi(APIView):
     @extend_schema(responses=ReviewSerializer(many=True))
     def get(self, request, order_id: int):
         company = getattr(request.user, "company", None)
-        from trade.models import Order
-
         order = Order.objects.filter(pk=order_id).first()
         if order is None or company is None or company.pk not in (order.buyer_id, order.seller_id):
-            from .exceptions import NotAParty
-
             raise NotAParty()
         reviews = Review.objects.filter(order=order).select_related("reviewer", "reviewee")
         return Response(ReviewSerializer(reviews, many=True).data)
@@ -207,8 +206,6 @@ class CertificatesApi(APIView):
         return paginator.get_paginated_response(CertificateSerializer(page, many=True).data)
 
     def _paginator(self):
-        from marketplace.pagination import PageNumberPagination
-
         return PageNumberPagination()
 
 

@@ -2,9 +2,17 @@ from django.apps import AppConfig
 
 
 class CreditConfig(AppConfig):
-    """The credit archive. Other apps call `credit.services.credit_recalculate_on_commit`
-    inside the transaction of every event that touches a score source (R-C7):
-    membership and verification services in members, reviews and certificates here."""
+    """The credit archive. Every event that touches a score source calls
+    `credit.services.credit_recalculate_on_commit` inside its transaction (R-C7): reviews and
+    certificates here; membership and verification changes (members.signals) and settled
+    trades (trade.signals) through credit/receivers.py."""
 
     name = "credit"
     verbose_name = "诚信档案"
+
+    def ready(self) -> None:
+        # Imported here, not at the top: Django imports apps.py while it fills the app
+        # registry, before models may be imported (receivers import the services and models).
+        from . import receivers
+
+        receivers.connect()

@@ -19,6 +19,7 @@ from marketplace.exceptions import DomainError
 from members.demo import COMPANIES
 from members.models import Company
 from members.privileges import is_trustpass
+from trade.models import Order
 
 from . import services
 from .models import Certificate, CreditReference, Review
@@ -75,8 +76,6 @@ def seed(stdout) -> None:
 
 
 def _seed_reviews(demo_ids: list[str]) -> int:
-    from trade.models import Order
-
     orders = list(
         Order.objects.filter(buyer__member_id__in=demo_ids, seller__member_id__in=demo_ids)
         .filter(status__in=["paid", "shipped", "completed", "refunded"])

@@ -8,9 +8,11 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from listings.models import Listing
 from members import privileges
 from members.models import Company
 from members.selectors import company_periods
+from trade.models import Order
 
 from . import scoring
 from .models import Certificate, CreditReference, CreditScore, Rating, Review, ScoreHistory
@@ -94,9 +96,6 @@ def score_history(company: Company):
 
 def company_activity(company: Company) -> dict:
     """R-C1 (4): the company's activity record on the marketplace."""
-    from listings.models import Listing
-    from trade.models import Order
-
     trades_completed = Order.objects.filter(
         Q(buyer=company) | Q(seller=company), status=Order.Status.COMPLETED
     ).count()

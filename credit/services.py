@@ -1,27 +1,28 @@
 """Business actions of the credit archive (R-C1–R-C7).
 
 Views, the API, the admin, Celery tasks and the demo call these; none repeats a rule.
-Every action that touches a score source (review, certificate decision, and from other apps
-verification decisions and membership changes) calls `credit_recalculate_on_commit`.
+Every action that touches a score source (review, certificate decision, and from the apps
+below verification decisions, membership changes and settled trades, credit/receivers.py)
+calls `credit_recalculate_on_commit`. The recomputation itself is credit/recalculation.py
+(re-exported here: `credit_recalculate`, `credit_recalculate_all`), its sweep tasks.py.
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import uuid
-from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from marketplace.exceptions import DomainError
 from marketplace.uploads import CERTIFICATE_IMAGE_MAX_BYTES, reencode_image
 from members import privileges
 from members.models import Company
+from trade.models import Order
 
-from . import selectors
+from . import tasks
 from .exceptions import (
     REVIEW_ERRORS,
     AlreadyReviewed,
@@ -30,21 +31,14 @@ from .exceptions import (
     NotAParty,
     ReferenceNotFound,
 )
-from .models import (
-    Certificate,
-    CreditReference,
-    CreditScore,
-    PendingRecalculation,
-    Review,
-    ScoreHistory,
-)
+from .models import Certificate, CreditReference, Review
+from .recalculation import CAUSE_MAX, mark_pending
+from .recalculation import credit_recalculate as credit_recalculate
+from .recalculation import credit_recalculate_all as credit_recalculate_all
 from .review_rules import review_refusal
-from .scoring import Breakdown
-
-logger = logging.getLogger(__name__)
+from .tasks import credit_recalculate_pending as credit_recalculate_pending
 
 THUMBNAIL_SIDE = 240
-CAUSE_MAX = 100
 
 
 # --- R-C7: recomputation ------------------------------------------------------------------
@@ -52,154 +46,17 @@ CAUSE_MAX = 100
 
 def credit_recalculate_on_commit(*, company_id: int, cause: str) -> None:
     """R-C7: after the current transaction commits, recompute the company's score from its
-    sources in a Celery task. Every event that touches a source calls this (review,
-    certificate decision, verification decision, membership change).
+    sources in a Celery task. Every event that touches a source calls this: reviews and
+    certificate decisions here, and through credit/receivers.py membership changes,
+    verification decisions and settled trades (signals sent inside the event's transaction).
 
     A marker row is written in the caller's transaction (an outbox): if the message is lost
     or the worker dies mid-task, the marker stays and the sweep re-enqueues it, so no event
     is lost. Safe to call outside a transaction too (then it acts at once).
     """
     cause = cause[:CAUSE_MAX]
-    _mark_pending(company_id=company_id, cause=cause)
-    transaction.on_commit(lambda: _enqueue(company_id, cause))
-
-
-def _mark_pending(*, company_id: int, cause: str) -> None:
-    table = PendingRecalculation._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (company_id, cause, version, requested_at) "  # noqa: S608
-            "VALUES (%s, %s, 1, %s) ON CONFLICT (company_id) DO UPDATE SET "
-            f"version = {table}.version + 1, cause = excluded.cause, "
-            "requested_at = excluded.requested_at",
-            [company_id, cause, timezone.now()],
-        )
-
-
-def _enqueue(company_id: int, cause: str) -> None:
-    from .tasks import credit_recalculate_task
-
-    try:
-        credit_recalculate_task.delay(company_id, cause)
-    except Exception:
-        # The broker is unreachable: the marker stays and the sweep enqueues it later.
-        if credit_recalculate_task.app.conf.task_always_eager:
-            raise
-        logger.exception("credit: could not enqueue recalculation of company %s", company_id)
-
-
-def credit_recalculate(
-    *, company_id: int, cause: str, today: date | None = None
-) -> Breakdown | None:
-    """R-C7: recompute one company's score from its sources (never incrementally).
-
-    Locks the company row, so recomputations of one company run one after another and each
-    sees every event committed before it. Writes the breakdown, and the total to
-    `Company.credit_score` plus a history row only when the total changed, so running it
-    twice for one event leaves one history row. Returns the breakdown (None if the company
-    is gone).
-    """
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        # NO KEY UPDATE: serialises recomputations of one company, yet does not block events
-        # that only reference the company (a review's or a marker's foreign-key check).
-        company = Company.objects.select_for_update(no_key=True).filter(pk=company_id).first()
-        if company is None:
-            PendingRecalculation.objects.filter(company_id=company_id).delete()
-            return None
-        seen_version = (
-            PendingRecalculation.objects.filter(company_id=company_id)
-            .values_list("version", flat=True)
-            .first()
-        )
-        breakdown = selectors.company_breakdown(company, today=today)
-        _store(company, breakdown, cause=cause)
-        if seen_version is not None:
-            # Only the events this computation has seen; a newer one keeps its marker.
-            PendingRecalculation.objects.filter(
-                company_id=company_id, version__lte=seen_version
-            ).delete()
-    return breakdown
-
-
-def _store(company: Company, breakdown: Breakdown, *, cause: str) -> None:
-    stored = CreditScore.objects.filter(company_id=company.pk).first()
-    if stored is None:
-        CreditScore.objects.create(company=company, total=breakdown.total, **breakdown.as_dict())
-    elif stored.as_dict() != breakdown.as_dict():
-        for field, value in breakdown.as_dict().items():
-            setattr(stored, field, value)
-        stored.total = breakdown.total
-        stored.save()
-    old = company.credit_score
-    if breakdown.total != old:
-        Company.objects.filter(pk=company.pk).update(credit_score=breakdown.total)
-        company.credit_score = breakdown.total
-        ScoreHistory.objects.create(
-            company=company,
-            old_score=old,
-            new_score=breakdown.total,
-            breakdown=breakdown.as_dict(),
-            cause=cause[:CAUSE_MAX],
-        )
-
-
-def credit_recalculate_all(
-    *, cause: str = "nightly", today: date | None = None, chunk_size: int = 25_000
-) -> dict[str, int]:
-    """R-C7 nightly: recompute every company with set-based SQL (a few statements per chunk
-    of company ids, no per-company queries). Archive years grow with time alone, so this
-    must run daily. Returns counts: companies, changed (scores), history (rows), stored
-    (breakdowns written).
-    """
-    today = today or timezone.localdate()
-    if connection.vendor != "postgresql":
-        return _recalculate_all_one_by_one(cause=cause, today=today)
-    from .bulk import recalculate_id_range
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT min(id), max(id) FROM members_company")
-        lo, hi = cursor.fetchone()
-    totals = {"companies": 0, "changed": 0, "history": 0, "stored": 0}
-    if lo is None:
-        return totals
-    start = lo
-    while start <= hi:
-        end = start + chunk_size - 1
-        with transaction.atomic():
-            counts = recalculate_id_range(lo=start, hi=end, today=today, cause=cause)
-        for key in totals:
-            totals[key] += counts[key]
-        start = end + 1
-    return totals
-
-
-def _recalculate_all_one_by_one(*, cause: str, today: date) -> dict[str, int]:
-    """The embedded SQLite default has no range_agg: fall back to the per-company service."""
-    totals = {"companies": 0, "changed": 0, "history": 0, "stored": 0}
-    for company_id in Company.objects.values_list("pk", flat=True):
-        before = ScoreHistory.objects.filter(company_id=company_id).count()
-        credit_recalculate(company_id=company_id, cause=cause, today=today)
-        made = ScoreHistory.objects.filter(company_id=company_id).count() - before
-        totals["companies"] += 1
-        totals["changed"] += made
-        totals["history"] += made
-        totals["stored"] += made
-    return totals
-
-
-def credit_recalculate_pending(*, older_than_seconds: float = 0) -> int:
-    """Re-enqueue the recomputations whose markers are still there (lost message, worker
-    killed mid-task). Returns how many were enqueued. Duplicates are harmless (R-C7)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    pending = list(
-        PendingRecalculation.objects.filter(requested_at__lte=cutoff)
-        .order_by("requested_at")
-        .values_list("company_id", "cause")[:10_000]
-    )
-    for company_id, cause in pending:
-        _enqueue(company_id, cause)
-    return len(pending)
+    mark_pending(company_id=company_id, cause=cause)
+    transaction.on_commit(lambda: tasks.enqueue_recalculation(company_id, cause))
 
 
 # --- R-C4: reviews ---------------------------------------------------------------------------
@@ -220,8 +77,6 @@ def review_record(
     (not_a_party 404, trustpass_required 403, trade_not_paid 400, rating_not_allowed 400,
     already_reviewed 409).
     """
-    from trade.models import Order
-
     if reviewer is None:
         raise NotAParty()
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.exceptions import DomainError
+from marketplace.forms import form_add_domain_error
 from members.models import Company
 
 from . import selectors, services
@@ -73,12 +74,6 @@ def _back_office(request, *, certificate_form=None, reference_form=None, status=
     )
 
 
-def _form_errors(form, exc: DomainError) -> None:
-    for field, errors in (exc.fields or {None: [exc.detail]}).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-
-
 @login_required
 def my_credit(request):
     """Back office 诚信档案管理: certificates, references, own score."""
@@ -100,7 +95,7 @@ def certificate_upload(request):
                 by=request.user,
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, "证书已上传，工作人员核实后将计入信用积分。")
             return redirect("credit:my_credit")
@@ -137,7 +132,7 @@ def reference_add(request):
         try:
             services.reference_add(company=company, **form.cleaned_data)
         except DomainError as exc:
-            _form_errors(form, exc)
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, "资信参考人已添加。")
             return redirect("credit:my_credit")

@@ -22,7 +22,7 @@ from marketplace.exceptions import DomainError
 from members import privileges
 from members.models import Company
 
-from . import checks, selectors, services
+from . import selectors, services
 from .forms import RejectForm
 from .models import (
     BrandTerm,
@@ -33,10 +33,10 @@ from .models import (
     ProhibitedTerm,
     ReviewQueueListing,
 )
-from .review_deadline import format_duration
+from .review import checks
+from .review.deadline import format_duration
 
 # isort: off
-from . import inquiry_admin  # noqa: E402, F401  (registers the inquiry models)
 
 # isort: on
 

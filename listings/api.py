@@ -14,6 +14,7 @@ from marketplace.uploads import LISTING_UPLOAD_MAX_BYTES, guard_upload_request
 from . import selectors, services
 from .exceptions import ListingNotFound, NoCompany, NotListingOwner
 from .models import BrandTerm, Listing, ListingImage, ProhibitedTerm
+from .review import terms
 from .serializers import (
     BrandTermSerializer,
     CategoryTreeSerializer,
@@ -292,7 +293,7 @@ def _term_views(kind: str, model, serializer_class):
         def post(self, request):
             data = ListingTermInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            term = services.term_add(kind=kind, **data.validated_data)
+            term = terms.term_add(kind=kind, **data.validated_data)
             return Response(serializer_class(term).data, status=status.HTTP_201_CREATED)
 
     class TermDetailApi(APIView):
@@ -301,7 +302,7 @@ def _term_views(kind: str, model, serializer_class):
         @extend_schema(request=None, responses={204: None})
         def delete(self, request, pk: int):
             get_object_or_404(model, pk=pk)
-            services.term_remove(kind=kind, term_id=pk)
+            terms.term_remove(kind=kind, term_id=pk)
             return Response(status=status.HTTP_204_NO_CONTENT)
 
     name = model.__name__

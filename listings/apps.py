@@ -5,6 +5,9 @@ class ListingsConfig(AppConfig):
     name = "listings"
     verbose_name = "供求信息"
 
-    def ready(self):
-        # Search (R-S2): membership changes update the stored TrustPass key; the beat task.
-        from . import search_signals, search_tasks  # noqa: F401
+    def ready(self) -> None:
+        from members.dashboard import register_dashboard_panel
+
+        from .dashboard import dashboard_listing_counts
+
+        register_dashboard_panel("listing_counts", dashboard_listing_counts)

@@ -24,6 +24,7 @@ from members.models import Company
 
 from . import services
 from .models import BrandTerm, Category, Listing, ProhibitedTerm
+from .review import services as review_services
 
 # (top name, slug, [(child name, slug, [(product, keyword, unit, low price, high price)])])
 TREE = [
@@ -697,7 +698,9 @@ def _make(company: Company, plan: dict, rng: random.Random, now) -> str:
     if fate == "draft":
         return Listing.Status.DRAFT
     services.listing_submit(listing=listing)
-    outcome = services.listing_review(listing_id=listing.pk, review_round=listing.review_round)
+    outcome = review_services.listing_review(
+        listing_id=listing.pk, review_round=listing.review_round
+    )
     listing.refresh_from_db()
     # Demo only: no e-mails for the rejections made here (the in-site notice stays).
     Listing.objects.filter(pk=listing.pk).update(rejection_emailed_round=F("review_round"))
@@ -729,7 +732,7 @@ def _make(company: Company, plan: dict, rng: random.Random, now) -> str:
 
 
 def _date_back_submission(listing: Listing, rng: random.Random, now, *, pending: bool) -> None:
-    from .review_deadline import review_deadline
+    from .review.deadline import review_deadline
 
     minutes = rng.choice([2, 4, 6, 9, 12, 30, 100]) if pending else rng.uniform(60, 4000)
     submitted = now - timedelta(minutes=minutes)

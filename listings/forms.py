@@ -8,8 +8,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import checks
 from .models import Category, Listing
+from .review import checks
 
 TIER_ROWS = 3
 

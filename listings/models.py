@@ -126,7 +126,7 @@ class Listing(models.Model):
     review_round = models.PositiveIntegerField("审核轮次", default=0)
     checked_at = models.DateTimeField("自动检查完成时间", null=True, blank=True)
     rejection_emailed_round = models.PositiveIntegerField(default=0, editable=False)
-    # R-L3a: the normalised title duplicates are compared on (listings.checks.normalise_title).
+    # R-L3a: the normalised title duplicates are compared on (listings.review.checks.normalise_title).
     title_key = models.CharField(max_length=120, blank=True, editable=False)
     withdrawn_at = models.DateTimeField("下架时间", null=True, blank=True)
     # Publication time for ranking (R-S2 key 5): set on going live, bumped by a refresh.
@@ -140,7 +140,7 @@ class Listing(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     # R-S1–R-S3: search documents and stored ranking keys, written only by
-    # listings.search_index (listing_reindex / company_reindex), never edited by hand.
+    # search.index (listing_reindex / company_reindex), never edited by hand.
     search_title = TsVectorField(null=True, blank=True, editable=False)
     search_document = TsVectorField(null=True, blank=True, editable=False)
     search_sig = SignatureField(null=True, blank=True, editable=False)
@@ -148,6 +148,9 @@ class Listing(models.Model):
     rank_demoted = models.BooleanField("刷屏降权", default=False, editable=False)
     rank_key = models.PositiveSmallIntegerField(default=0, editable=False)
     rank_valid_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # When search.index last wrote the columns above; a live listing whose stamp is missing
+    # or older than updated_at is repaired by the search sweep (search.index_sweep).
+    search_indexed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ListingQuerySet.as_manager()
 
@@ -159,6 +162,17 @@ class Listing(models.Model):
             models.Index(fields=["company", "status"]),
             models.Index(fields=["kind", "status", "-published_at"]),
             models.Index(fields=["company", "title_key"], name="listing_company_title_key"),
+            # The search sweep's work list: small, since a reindex takes a row out of it.
+            models.Index(
+                fields=["id"],
+                condition=Q(status="live")
+                & (
+                    Q(search_indexed_at__isnull=True)
+                    | Q(search_indexed_at__lt=models.F("updated_at"))
+                    | Q(search_document__isnull=True)
+                ),
+                name="listing_search_stale",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -173,7 +187,7 @@ class Listing(models.Model):
 
     def save(self, *args, **kwargs):
         # R-L3a: keep the duplicate-comparison key in step with the title, however saved.
-        from .checks import normalise_title
+        from .review.checks import normalise_title
 
         self.title_key = normalise_title(self.title)
         update_fields = kwargs.get("update_fields")
@@ -285,6 +299,3 @@ class BrandTerm(TermList):
     class Meta(TermList.Meta):
         verbose_name = "品牌词"
         verbose_name_plural = "品牌词"
-
-
-from .inquiry_models import *  # noqa: E402, F401, F403  (registers the inquiry models)

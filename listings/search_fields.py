@@ -1,7 +1,15 @@
-"""A `tsvector` column on PostgreSQL, plain text elsewhere (the embedded SQLite default
-leaves it empty and searches in Python, see `listings.search`)."""
+"""The column types of the search document stored on the listing row (R-S1).
+
+They live with the listing table because its migrations name them; the search app
+(`search.index`) is the only writer of these columns. A `tsvector` column on PostgreSQL,
+plain text elsewhere (the embedded SQLite default leaves it empty and searches in Python,
+see `search.selectors`)."""
 
 from django.db import models
+
+# Bits of the lexeme signature (`search.tokenize.lexemes_signature`): the column type is
+# declared here, so its width is too.
+SIGNATURE_BITS = 512
 
 
 class TsVectorField(models.Field):
@@ -11,7 +19,7 @@ class TsVectorField(models.Field):
         return "tsvector" if connection.vendor == "postgresql" else "text"
 
     def get_placeholder(self, value, compiler, connection):
-        # The value is a tsvector literal built in Python (listings.tokenize).
+        # The value is a tsvector literal built in Python (search.tokenize).
         return "%s::tsvector" if connection.vendor == "postgresql" else "%s"
 
 
@@ -22,11 +30,7 @@ class SignatureField(models.Field):
     description = "PostgreSQL bit string (search signature, R-S1)"
 
     def db_type(self, connection):
-        from .tokenize import SIGNATURE_BITS
-
         return f"bit({SIGNATURE_BITS})" if connection.vendor == "postgresql" else "text"
 
     def get_placeholder(self, value, compiler, connection):
-        from .tokenize import SIGNATURE_BITS
-
         return f"%s::bit({SIGNATURE_BITS})" if connection.vendor == "postgresql" else "%s"

@@ -120,7 +120,7 @@ def time_to_live_stats(*, days: int = 7, now=None) -> dict:
 
     from django.utils import timezone
 
-    from .review_deadline import median, percentile
+    from .review.deadline import median, percentile
 
     now = now or timezone.now()
     rows = Listing.objects.filter(

@@ -7,8 +7,8 @@ from rest_framework import serializers
 
 from members import privileges
 
-from . import checks
 from .models import BrandTerm, Category, Listing, ListingCheck, ListingImage, ProhibitedTerm
+from .review import checks
 
 # --- input ------------------------------------------------------------------------------------
 

@@ -3,9 +3,11 @@ call these; none repeats a rule.
 
 Lifecycle (R-L2): draft → pending_review → live | rejected; live → expired | withdrawn.
 Submitting starts a review round: the `listing_review` task runs the checks of R-L3 for
-that round (a task of an older round does nothing), then the listing is rejected, waits in
-the moderation queue with its R-L4 deadline, or (LISTING_AUTO_PUBLISH_CLEAN) goes live.
-Every change of what is live calls `search_index.listing_reindex` after commit.
+that round (`listings.review.services`; a task of an older round does nothing), then the
+listing is rejected, waits in the moderation queue with its R-L4 deadline, or
+(LISTING_AUTO_PUBLISH_CLEAN) goes live.
+Every change of what search shows sends `signals.listing_changed` (or `listing_published`)
+inside the transaction; the search app reindexes on commit.
 """
 
 from __future__ import annotations
@@ -13,20 +15,16 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Company
 from members.services import notice_send
 
-from . import checks, review_store, search_index, selectors
+from . import signals, validation
 from .exceptions import (
     ChecksFailed,
     ChecksPending,
@@ -35,12 +33,13 @@ from .exceptions import (
     InvalidTransition,
     NoCompany,
     RefreshTooSoon,
-    TermExists,
     TooManyImages,
 )
 from .images import MAX_IMAGES_PER_LISTING, process_listing_image
-from .models import BrandTerm, Category, Listing, ListingCheck, ListingImage, ProhibitedTerm
-from .review_deadline import review_deadline
+from .models import Category, Listing, ListingCheck, ListingImage
+from .review import checks
+from .review import store as review_store
+from .review.deadline import review_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -76,15 +75,15 @@ SUBMITTABLE = (Status.DRAFT, Status.REJECTED, Status.EXPIRED, Status.WITHDRAWN)
 #: rejected listing resubmits it for review"; a pending one starts a fresh round).
 RESUBMIT_ON_EDIT = (Status.LIVE, Status.REJECTED, Status.PENDING_REVIEW)
 WITHDRAWABLE = (Status.LIVE, Status.PENDING_REVIEW)
-MAX_PRICE_TIERS = 5
 STAFF_OTHER_CODE = "other"
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _on_commit_reindex(listing_id: int) -> None:
-    transaction.on_commit(lambda: search_index.listing_reindex(listing_id=listing_id))
+def _announce_change(listing_id: int) -> None:
+    """R-S1: what search shows of this listing may have changed (search reindexes on commit)."""
+    signals.listing_changed.send(sender=Listing, listing_id=listing_id)
 
 
 def _lock(listing: Listing | int) -> Listing:
@@ -98,118 +97,6 @@ def _refresh_instance(target: Listing, source: Listing) -> Listing:
         for field in Listing._meta.concrete_fields:
             setattr(target, field.attname, getattr(source, field.attname))
     return target
-
-
-def _decimal(value, field: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise InvalidListing(f"{field}必须是数字。", fields={field: ["请填写数字，如 12.50。"]})
-    if not number.is_finite():
-        raise InvalidListing(f"{field}必须是数字。", fields={field: ["请填写数字，如 12.50。"]})
-    return number.quantize(Decimal("0.01"))
-
-
-def normalise_price_tiers(tiers) -> list[dict]:
-    """Tiered prices (R-L1): [{"min_qty": 1, "price": "12.00"}, {"min_qty": 100, ...}],
-    quantities rising, prices positive, at most five tiers."""
-    if not tiers:
-        return []
-    if not isinstance(tiers, list | tuple) or len(tiers) > MAX_PRICE_TIERS:
-        raise InvalidListing(
-            "阶梯价格格式有误。",
-            fields={"price_tiers": [f"最多 {MAX_PRICE_TIERS} 档，每档填写起订量和单价。"]},
-        )
-    out: list[dict] = []
-    for tier in tiers:
-        try:
-            qty = int(tier["min_qty"])
-            price = Decimal(str(tier["price"])).quantize(Decimal("0.01"))
-        except (KeyError, TypeError, ValueError, InvalidOperation):
-            raise InvalidListing(
-                "阶梯价格格式有误。",
-                fields={"price_tiers": ["每档需填写起订量（整数）和单价（数字）。"]},
-            )
-        if qty < 1 or not price.is_finite() or price <= 0:
-            raise InvalidListing(
-                "阶梯价格有误。",
-                fields={"price_tiers": ["起订量至少为 1，单价必须大于 0。"]},
-            )
-        if out and qty <= out[-1]["min_qty"]:
-            raise InvalidListing(
-                "阶梯价格的起订量必须逐档增加。",
-                fields={"price_tiers": ["请按起订量从小到大填写，如 1 件、100 件、1000 件。"]},
-            )
-        out.append({"min_qty": qty, "price": str(price)})
-    return out
-
-
-def _validate(listing: Listing) -> None:
-    """R-L1: field rules, with Chinese messages that say how to fix the input."""
-    errors: dict[str, list[str]] = {}
-    if not (listing.title or "").strip():
-        errors["title"] = ["请填写产品名称，如“不锈钢无缝钢管”。"]
-    if not (listing.keyword or "").strip():
-        errors["keyword"] = ["请填写一个产品关键字，如“无缝钢管”，买家搜索时会用到。"]
-    if not (listing.description or "").strip():
-        errors["description"] = ["请填写详细说明：产品用途、材质、性能、包装、售后等。"]
-    category = listing.category if listing.category_id else None
-    if category is None:
-        errors["category"] = ["请选择类目。"]
-    elif category.children.exists():
-        errors["category"] = [f"请选择“{category.name}”下的二级类目。"]
-    if listing.price is not None and listing.price <= 0:
-        errors["price"] = ["单价必须大于 0；价格面议请留空。"]
-    if listing.price_max is not None:
-        if listing.price is None:
-            errors["price"] = ["填写价格区间时请同时填写最低价。"]
-        elif listing.price_max < listing.price:
-            errors["price_max"] = ["最高价不能低于最低价。"]
-    if listing.fixed_price and listing.price is None:
-        errors["price"] = ["一口价信息必须填写单价，买家将按此价格直接下单。"]
-    if listing.fixed_price and listing.price_max is not None:
-        errors["price_max"] = ["一口价是一个确定的单价，请不要填写价格区间。"]
-    if listing.validity_days not in Listing.Validity.values:
-        errors["validity_days"] = ["信息有效期只能选择 7 天、30 天或 90 天。"]
-    if listing.kind not in Listing.Kind.values:
-        errors["kind"] = ["请选择信息类型：供应或求购。"]
-    if (listing.min_order or 0) < 1:
-        errors["min_order"] = ["最小起订量至少为 1。"]
-    try:
-        listing.full_clean(
-            exclude=[
-                "company",
-                "category",
-                "rejection_reasons",
-                "price_tiers",
-                "status",
-                "reviewed_by",
-                *errors.keys(),
-            ],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(_chinese_field_messages(field, messages))
-    if errors:
-        first_field, first = next(iter(errors.items()))
-        label = _label(first_field)
-        raise InvalidListing(f"{label}：{first[0]}" if label else first[0], fields=errors)
-
-
-def _label(field: str) -> str:
-    try:
-        return str(Listing._meta.get_field(field).verbose_name)
-    except Exception:  # noqa: BLE001 (non-field errors)
-        return ""
-
-
-def _chinese_field_messages(field: str, messages: list[str]) -> list[str]:
-    """Model validation speaks Chinese already (LANGUAGE_CODE zh-hans); keep as is."""
-    return [str(m) for m in messages]
 
 
 def _default_contacts(listing: Listing, company: Company) -> None:
@@ -227,9 +114,9 @@ def _apply(listing: Listing, values: dict) -> list[str]:
         if name not in EDITABLE_FIELDS:
             raise InvalidListing(f"字段 {name} 不能修改。", fields={name: ["该字段不能修改。"]})
         if name in ("price", "price_max"):
-            value = _decimal(value, name)
+            value = validation.decimal_field(value, name)
         elif name == "price_tiers":
-            value = normalise_price_tiers(value)
+            value = validation.normalise_price_tiers(value)
         elif name == "category":
             if not isinstance(value, Category):
                 value = Category.objects.filter(pk=value).first()
@@ -266,7 +153,7 @@ def listing_create(*, company: Company | None, submit: bool = False, **values) -
     values.setdefault("city", company.city)
     _apply(listing, values)
     _default_contacts(listing, company)
-    _validate(listing)
+    validation.validate(listing)
     listing.save()
     if submit:
         _submit(listing)
@@ -282,7 +169,7 @@ def listing_update(*, listing: Listing, **values) -> Listing:
         return _refresh_instance(listing, locked)
     changed = _apply(locked, values)
     _default_contacts(locked, locked.company)
-    _validate(locked)
+    validation.validate(locked)
     locked.save()
     if changed and locked.status in RESUBMIT_ON_EDIT:
         _submit(locked)
@@ -301,7 +188,7 @@ def listing_submit(*, listing: Listing) -> Listing:
                 Status.LIVE: "该信息已在网上；如需更新发布时间请使用“重发”，修改内容请编辑。",
             }.get(locked.status, InvalidTransition.default_detail)
         )
-    _validate(locked)
+    validation.validate(locked)
     _submit(locked)
     return _refresh_instance(listing, locked)
 
@@ -324,174 +211,8 @@ def _submit(listing: Listing) -> None:
     ListingCheck.objects.filter(listing=listing).delete()
     listing_id, review_round = listing.pk, listing.review_round
     if was_live:
-        _on_commit_reindex(listing_id)  # it leaves search until approved again
+        _announce_change(listing_id)  # it leaves search until approved again
     transaction.on_commit(lambda: review_task.delay(listing_id, review_round))
-
-
-# --- the automatic review (R-L3) -----------------------------------------------------------
-
-
-def _duplicate_candidates(listing) -> list[tuple[str, str]]:
-    """R-L3a: the same company's live listings, and pending ones submitted before this one,
-    with the same normalised title. Another company's listing is never a duplicate."""
-    rows = review_store.duplicate_rows(
-        company_id=listing.company_id,
-        title_key=listing.title_key,
-        exclude_id=listing.pk,
-        statuses=(Status.LIVE, Status.PENDING_REVIEW),
-    )
-    mine = (listing.submitted_at, listing.pk)
-    return [
-        (title, description)
-        for title, description, status, submitted_at, pk in rows
-        if status == Status.LIVE or (submitted_at is not None and (submitted_at, pk) < mine)
-    ]
-
-
-def listing_run_checks(listing, *, twins: list[tuple[str, str]] | None = None):
-    """R-L3a–e on a listing's current values (a Listing or a review_store.ReviewRow),
-    against the current term lists. `twins`: the duplicate candidates, if already read."""
-    values = checks.ListingValues(
-        kind=listing.kind,
-        title=listing.title,
-        keyword=listing.keyword,
-        description=listing.description,
-        brand=listing.brand,
-        model=listing.model,
-        spec=listing.spec,
-    )
-    return checks.run_checks(
-        values,
-        others=_duplicate_candidates(listing) if twins is None else twins,
-        prohibited_terms=selectors.prohibited_terms(),
-        brand_terms=selectors.brand_terms(),
-        similarity_threshold=settings.LISTING_DUPLICATE_SIMILARITY,
-        min_chinese_share=settings.LISTING_MIN_CHINESE_SHARE,
-        min_description_chars=settings.LISTING_MIN_DESCRIPTION_CHARS,
-    )
-
-
-def _review_current(row, review_round: int) -> bool:
-    return (
-        row is not None
-        and row.status == Status.PENDING_REVIEW
-        and row.review_round == review_round
-        and row.checked_at is None
-    )
-
-
-def listing_review(*, listing_id: int, review_round: int) -> str:
-    """R-L3: run the checks of one review round and act on them. Safe to run twice: a
-    round already checked, superseded or no longer pending is left alone (the store is
-    guarded, and a rejection or publication re-checks under the row lock).
-
-    Returns what happened: "rejected", "queued", "published" or "skipped".
-    """
-    row, twins = review_store.review_row_with_twins(
-        listing_id, live=Status.LIVE, pending=Status.PENDING_REVIEW
-    )
-    if not _review_current(row, review_round):
-        return "skipped"
-    results = listing_run_checks(row, twins=twins)
-    now = timezone.now()
-    failed = [r for r in results if not r.passed]
-    if not failed and not settings.LISTING_AUTO_PUBLISH_CLEAN:
-        # The common case: checks stored, the listing waits in the moderation queue.
-        stored = review_store.store_checked_if_current(
-            listing_id=listing_id,
-            review_round=review_round,
-            pending=Status.PENDING_REVIEW,
-            results=results,
-            now=now,
-        )
-        return "queued" if stored else "skipped"
-    if failed:
-        # The common rejection: one guarded statement (PostgreSQL), then the e-mail.
-        reasons = [r.reason for r in failed]
-        stored = review_store.store_rejected_if_current(
-            listing_id=listing_id,
-            review_round=review_round,
-            pending=Status.PENDING_REVIEW,
-            rejected=Status.REJECTED,
-            results=results,
-            reasons=reasons,
-            notice=_rejection_notice(listing_id, row.title, reasons),
-            now=now,
-        )
-        if stored is not None:
-            if not stored:
-                return "skipped"
-            _rejection_email_enqueue(listing_id, review_round)
-            return "rejected"
-    with transaction.atomic():
-        listing = (
-            Listing.objects.select_for_update(of=("self",))
-            .select_related("company")
-            .filter(pk=listing_id)
-            .first()
-        )
-        if not _review_current(listing, review_round):
-            return "skipped"
-        # The round's old checks were deleted on submission; the lock and the round make
-        # this run the only one: a plain insert.
-        review_store.insert_checks(listing_id, results, now)
-        listing.checked_at = now
-        if failed:
-            _reject(listing, reasons=[r.reason for r in failed], by=None, now=now)
-            return "rejected"
-        _publish(listing, by=None, now=now)
-        return "published"
-
-
-def listing_review_sweep(*, older_than_seconds: int = 120, now=None, limit: int = 500) -> int:
-    """Re-enqueue the review of pending listings whose checks never ran (a lost message, a
-    worker that died, a commit lost in a crash), and the rejection e-mails never queued.
-    Safe: the tasks skip a round done already. Returns how many tasks were queued."""
-    from .tasks import listing_review as review_task
-
-    now = now or timezone.now()
-    stale = (
-        Listing.objects.filter(
-            status=Status.PENDING_REVIEW,
-            checked_at__isnull=True,
-            submitted_at__lt=now - timedelta(seconds=older_than_seconds),
-        )
-        .order_by("submitted_at")
-        .values_list("pk", "review_round")[:limit]
-    )
-    count = _enqueue_each(review_task, stale)
-    return count + _rejection_emails_resend(now=now, older_than_seconds=older_than_seconds)
-
-
-def _enqueue_each(task, rounds) -> int:
-    """Queue `task(listing_id, review_round)` for each pair; how many were queued."""
-    count = 0
-    for listing_id, review_round in rounds:
-        task.delay(listing_id, review_round)
-        count += 1
-    return count
-
-
-# A rejection e-mail not sent within a day is given up (the in-site notice remains).
-REJECTION_EMAIL_GIVE_UP = timedelta(days=1)
-
-
-def _rejection_emails_resend(*, now, older_than_seconds: int, limit: int = 500) -> int:
-    """Queue again the rejection e-mails whose message was lost or never queued (R-L3: the
-    seller is told by e-mail). The e-mail task sends once per round, so a repeat is harmless."""
-    from .tasks import listing_rejection_email
-
-    unsent = (
-        Listing.objects.filter(
-            status=Status.REJECTED,
-            rejection_emailed_round__lt=F("review_round"),
-            reviewed_at__lt=now - timedelta(seconds=older_than_seconds),
-            reviewed_at__gte=now - REJECTION_EMAIL_GIVE_UP,
-        )
-        .order_by("reviewed_at")
-        .values_list("pk", "review_round")[:limit]
-    )
-    return _enqueue_each(listing_rejection_email, unsent)
 
 
 # --- staff decisions ------------------------------------------------------------------------
@@ -511,7 +232,7 @@ def _publish(listing: Listing, *, by, now) -> None:
     listing.rejection_reasons = []
     listing.withdrawn_at = None
     listing.save()
-    _on_commit_reindex(listing.pk)
+    signals.listing_published.send(sender=Listing, listing_id=listing.pk)
 
 
 @transaction.atomic
@@ -611,69 +332,6 @@ def _rejection_email_enqueue(listing_id: int, review_round: int) -> None:
         logger.warning("rejection e-mail of listing %s not queued", listing_id, exc_info=True)
 
 
-@transaction.atomic
-def listing_rejection_email_send(*, listing_id: int, review_round: int) -> bool:
-    """E-mail the seller the reasons of a rejection, once per review round. The row lock
-    makes a second run wait and then skip; a failed send rolls back and can be retried."""
-    from django.core.mail import send_mail
-
-    from members.models import User
-
-    listing = (
-        Listing.objects.select_for_update()
-        .filter(
-            pk=listing_id,
-            status=Status.REJECTED,
-            review_round=review_round,
-            rejection_emailed_round__lt=review_round,
-        )
-        .first()
-    )
-    if listing is None:
-        return False
-    company = Company.objects.get(pk=listing.company_id)
-    recipients = sorted(
-        (
-            {company.email}
-            | set(
-                User.objects.filter(company=company, is_active=True).values_list("email", flat=True)
-            )
-        )
-        - {""}
-    )
-    listing.rejection_emailed_round = review_round
-    listing.save(update_fields=["rejection_emailed_round"])
-    if not recipients:
-        return False
-    url = _site_url() + reverse("listings:manage", args=[listing.pk])
-    lines = [
-        f"{company.contact_name or company.name}，您好：",
-        "",
-        f"您发布的信息“{listing.title}”未通过审核，原因如下：",
-        *[f"  · {r['detail']}" for r in listing.rejection_reasons],
-        "",
-        f"请登录后按提示修改并重新提交审核：{url}",
-        "",
-        f"—— {settings.SITE_NAME}",
-    ]
-    send_mail(
-        subject=f"【{settings.SITE_NAME}】您的信息“{listing.title}”未通过审核",
-        message="\n".join(lines),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
-    return True
-
-
-def _site_url() -> str:
-    """Absolute links in e-mails: MAIN_SITE_URL, else the first allowed host."""
-    base = getattr(settings, "MAIN_SITE_URL", "")
-    if base:
-        return base.rstrip("/")
-    host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))), "")
-    return f"http://{host or '127.0.0.1:8000'}"
-
-
 # --- refresh, withdraw, expire ------------------------------------------------------------
 
 
@@ -692,7 +350,7 @@ def listing_refresh(*, listing: Listing, now=None) -> Listing:
     locked.published_at = now
     locked.refreshed_at = now
     locked.save(update_fields=["published_at", "refreshed_at", "updated_at"])
-    _on_commit_reindex(locked.pk)
+    _announce_change(locked.pk)
     return _refresh_instance(listing, locked)
 
 
@@ -707,7 +365,7 @@ def listing_withdraw(*, listing: Listing, by=None) -> Listing:
     locked.withdrawn_at = timezone.now()
     locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
     if was_live:
-        _on_commit_reindex(locked.pk)
+        _announce_change(locked.pk)
     return _refresh_instance(listing, locked)
 
 
@@ -725,7 +383,7 @@ def listing_expire(*, listing_id: int, now=None) -> bool:
         return False
     locked.status = Status.EXPIRED
     locked.save(update_fields=["status", "updated_at"])
-    _on_commit_reindex(locked.pk)
+    _announce_change(locked.pk)
     return True
 
 
@@ -792,29 +450,3 @@ def listing_image_remove(*, image: ListingImage) -> None:
     if locked.status == Status.LIVE:
         _submit(locked)
     transaction.on_commit(lambda: storage.delete(name))
-
-
-# --- term lists (R-L3b, R-L3d) --------------------------------------------------------------
-
-TERM_MODELS = {"prohibited": ProhibitedTerm, "brand": BrandTerm}
-
-
-def term_add(*, kind: str, term: str, note: str = ""):
-    model = TERM_MODELS[kind]
-    term = (term or "").strip()
-    if not term or len(term) > 50:
-        raise InvalidListing(
-            "请填写 1–50 个字的词语。", fields={"term": ["请填写 1–50 个字的词语。"]}, rule=None
-        )
-    try:
-        with transaction.atomic():
-            return model.objects.create(term=term, note=note.strip())
-    except IntegrityError:
-        raise TermExists(f"“{term}”已在列表中。")
-
-
-def term_remove(*, kind: str, term_id: int) -> None:
-    model = TERM_MODELS[kind]
-    obj = model.objects.filter(pk=term_id).first()
-    if obj is not None:
-        obj.delete()

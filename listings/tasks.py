@@ -6,6 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import services
+from .review import services as review_services
 
 
 @shared_task(
@@ -17,7 +18,7 @@ from . import services
 )
 def listing_review(listing_id: int, review_round: int) -> str:
     """R-L3: the automatic checks of one review round."""
-    return services.listing_review(listing_id=listing_id, review_round=review_round)
+    return review_services.listing_review(listing_id=listing_id, review_round=review_round)
 
 
 @shared_task(
@@ -29,7 +30,9 @@ def listing_review(listing_id: int, review_round: int) -> str:
 )
 def listing_rejection_email(listing_id: int, review_round: int) -> bool:
     """R-L3: tell the seller by e-mail why a listing was rejected (once per round)."""
-    return services.listing_rejection_email_send(listing_id=listing_id, review_round=review_round)
+    return review_services.listing_rejection_email_send(
+        listing_id=listing_id, review_round=review_round
+    )
 
 
 @shared_task(name="listings.listing_expire_due", ignore_result=True)
@@ -41,4 +44,4 @@ def listing_expire_due() -> int:
 @shared_task(name="listings.listing_review_sweep", ignore_result=True)
 def listing_review_sweep() -> int:
     """R-L3: run again the reviews whose message or commit was lost (beat, every minute)."""
-    return services.listing_review_sweep()
+    return review_services.listing_review_sweep()

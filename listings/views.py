@@ -16,14 +16,16 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.exceptions import DomainError, FileTooLarge
+from marketplace.forms import form_add_domain_error
 from marketplace.uploads import LISTING_UPLOAD_MAX_BYTES, guard_upload_request
 from members import privileges
 
-from . import checks, selectors, services, stats
+from . import selectors, services, signals
 from .exceptions import ListingNotFound
 from .forms import ImageUploadForm, ListingForm
 from .images import MAX_IMAGES_PER_LISTING
 from .models import Listing, ListingImage
+from .review import checks
 
 PAGE_SIZE = 20
 STATUS_TABS = [
@@ -44,13 +46,6 @@ def _owned(request, pk: int) -> Listing:
         raise Http404(_("未找到该信息。"))
 
 
-def _form_errors(form, exc: DomainError) -> None:
-    for field, errors in (exc.fields or {"__all__": [exc.detail]}).items():
-        target = "tier1_qty" if field == "price_tiers" else field
-        for error in errors:
-            form.add_error(target if target in form.fields else None, error)
-
-
 def _no_company(request):
     messages.error(request, _("您的账号尚未关联企业，不能发布供求信息，请联系客服。"))
     return redirect("members:dashboard")
@@ -65,7 +60,7 @@ def listing_detail(request, pk: int):
         listing = selectors.listing_get_visible(listing_id=pk, user=request.user)
     except ListingNotFound:
         raise Http404(_("未找到该信息，它可能已下架或过期。"))
-    stats.listing_view_record(listing=listing, request=request)
+    signals.listing_displayed.send(sender=Listing, listing=listing, request=request)
     company = listing.company
     viewer_company = (
         getattr(request.user, "company", None) if request.user.is_authenticated else None
@@ -142,7 +137,7 @@ def listing_new(request):
                 company=company, submit=submit, **form.service_values()
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            form_add_domain_error(form, exc, renames={"price_tiers": "tier1_qty"})
         else:
             if submit:
                 messages.success(
@@ -175,7 +170,7 @@ def listing_edit(request, pk: int):
                 ):
                     listing = services.listing_submit(listing=listing)
             except DomainError as exc:
-                _form_errors(form, exc)
+                form_add_domain_error(form, exc, renames={"price_tiers": "tier1_qty"})
             else:
                 if listing.status == Listing.Status.PENDING_REVIEW and was != listing.status:
                     messages.success(request, _("修改已保存并重新提交审核。"))

@@ -8,6 +8,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("members.api_urls")),
     path("", include("listings.api_urls")),
+    path("", include("search.api_urls")),
+    path("", include("inquiries.api_urls")),
     path("", include("credit.api_urls")),
     path("", include("trade.api_urls")),
     path("", include("storefront.api_urls")),

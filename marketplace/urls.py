@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -12,10 +13,19 @@ admin.site.index_title = "运营管理"
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The inquiry models moved from the listings app to inquiries (issue 13): old admin
+    # bookmarks of the moderators still lead to the same pages.
+    re_path(
+        r"^admin/listings/(?P<model>inquiry|inquirymessage|quote|favourite|listingview|"
+        r"listingreport)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/inquiries/%(model)s/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("marketplace.api")),
     path("", include("members.urls")),
     path("", include("listings.urls")),
+    path("", include("search.urls")),
+    path("", include("inquiries.urls")),
     path("", include("credit.urls")),
     path("", include("trade.urls")),
     path("", include("storefront.urls")),

@@ -1,5 +1,6 @@
 """Staff back office for members. Every change that is a business action goes through
-members.services (grants, period edits, verification decisions)."""
+members.services (grants, period edits) or members.verification_services (decisions).
+TrustPass orders are trade's (trade/admin.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -16,11 +18,10 @@ from django.utils import timezone
 
 from marketplace.exceptions import DomainError
 
-from . import selectors, services
+from . import selectors, services, verification_services
 from .forms import RejectForm
 from .models import (
     Company,
-    MembershipOrder,
     MembershipReminder,
     Notice,
     TrustPassPeriod,
@@ -238,31 +239,6 @@ class TrustPassPeriodAdmin(admin.ModelAdmin):
             services.membership_period_delete(period=period, by=request.user)
 
 
-@admin.register(MembershipOrder)
-class MembershipOrderAdmin(admin.ModelAdmin):
-    list_display = [
-        "pk",
-        "company",
-        "years",
-        "amount",
-        "status",
-        "payment_ref",
-        "period",
-        "created_at",
-        "paid_at",
-    ]
-    list_filter = ["status", "years", "created_at"]
-    search_fields = ["company__member_id", "company__name", "payment_ref"]
-    list_select_related = ["company", "period"]
-    readonly_fields = [f.name for f in MembershipOrder._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(MembershipReminder)
 class MembershipReminderAdmin(admin.ModelAdmin):
     """R-M4: which reminders went out (read only)."""
@@ -377,13 +353,15 @@ class VerificationApplicationAdmin(admin.ModelAdmin):
         for application in applications:
             try:
                 if decision == "approve":
-                    services.verification_approve(application=application, by=request.user)
+                    verification_services.verification_approve(
+                        application=application, by=request.user
+                    )
                 elif decision == "reject":
-                    services.verification_reject(
+                    verification_services.verification_reject(
                         application=application, reason=reason, by=request.user
                     )
                 else:
-                    services.verification_revoke(
+                    verification_services.verification_revoke(
                         application=application, reason=reason, by=request.user
                     )
                 done += 1
@@ -400,8 +378,6 @@ class VerificationApplicationAdmin(admin.ModelAdmin):
         if decision not in ("approve", "reject", "revoke"):
             return HttpResponseRedirect(reverse("admin:members_verificationapplication_changelist"))
         if not self.has_decide_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         application = get_object_or_404(VerificationApplication, pk=pk)
         return self._reason_page(request, [application], decision, single=True)

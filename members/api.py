@@ -8,14 +8,12 @@ from rest_framework.views import APIView
 
 from marketplace.exceptions import DomainError, Forbidden, NotFound
 
-from . import selectors, services
+from . import selectors, services, verification_services
 from .exceptions import InvalidCredentials, InvalidRegistrationNumber, LoginLocked
-from .models import Company, MembershipOrder, TrustPassPeriod, VerificationApplication
+from .models import Company, TrustPassPeriod, VerificationApplication
 from .rules import normalise_registration_number, registration_number_problem
 from .serializers import (
     MembershipGrantInputSerializer,
-    MembershipOrderInputSerializer,
-    MembershipOrderSerializer,
     MembershipStateSerializer,
     MeSerializer,
     PeriodSerializer,
@@ -164,46 +162,6 @@ class MyMembershipApi(APIView):
         return Response(MembershipStateSerializer(state).data)
 
 
-class MembershipOrderListCreateApi(generics.ListAPIView):
-    """POST /api/v1/memberships/orders/ `{years}`: buy or renew (R-M2) → 201 with `pay_url`;
-    GET: the caller's orders."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = MembershipOrderSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return MembershipOrder.objects.none()
-        return selectors.company_membership_orders(_own_company(self.request))
-
-    @extend_schema(
-        request=MembershipOrderInputSerializer, responses={201: MembershipOrderSerializer}
-    )
-    def post(self, request):
-        data = MembershipOrderInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order, payment = services.trustpass_purchase_start(
-            company=_own_company(request), years=data.validated_data["years"], by=request.user
-        )
-        body = MembershipOrderSerializer(order, context={"pay_url": payment.pay_url}).data
-        return Response(body, status=status.HTTP_201_CREATED)
-
-
-class MembershipOrderPayApi(APIView):
-    """POST /api/v1/memberships/orders/{id}/pay/: pay at once on the test gateway."""
-
-    permission_classes = [permissions.IsAuthenticated]
-
-    @extend_schema(request=None, responses=MembershipOrderSerializer)
-    def post(self, request, pk: int):
-        company = _own_company(request)
-        order = selectors.company_membership_orders(company).filter(pk=pk).first()
-        if order is None:
-            raise NotFound()
-        order = services.trustpass_purchase_pay_directly(order=order)
-        return Response(MembershipOrderSerializer(order).data)
-
-
 # --- Identity verification (R-C2) -----------------------------------------------------------
 
 
@@ -245,7 +203,7 @@ class VerificationListCreateApi(generics.ListAPIView):
         data = VerificationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        application = services.verification_apply(
+        application = verification_services.verification_apply(
             company=company,
             agency=d["agency"],
             registration_number=d["registration_number"],
@@ -296,7 +254,9 @@ class _StaffVerificationDecisionApi(APIView):
 class StaffVerificationApproveApi(_StaffVerificationDecisionApi):
     @extend_schema(request=None, responses=VerificationSerializer)
     def post(self, request, pk: int):
-        app = services.verification_approve(application=self._application(pk), by=request.user)
+        app = verification_services.verification_approve(
+            application=self._application(pk), by=request.user
+        )
         return Response(VerificationSerializer(app).data)
 
 
@@ -306,7 +266,7 @@ class StaffVerificationRejectApi(_StaffVerificationDecisionApi):
         application = self._application(pk)
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        app = services.verification_reject(
+        app = verification_services.verification_reject(
             application=application, reason=data.validated_data["reason"], by=request.user
         )
         return Response(VerificationSerializer(app).data)
@@ -318,7 +278,7 @@ class StaffVerificationRevokeApi(_StaffVerificationDecisionApi):
         application = self._application(pk)
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        app = services.verification_revoke(
+        app = verification_services.verification_revoke(
             application=application, reason=data.validated_data["reason"], by=request.user
         )
         return Response(VerificationSerializer(app).data)

@@ -9,16 +9,7 @@ urlpatterns = [
     path("companies/<str:member_id>/", api.CompanyDetailApi.as_view(), name="api-company"),
     # R-M2 membership
     path("memberships/", api.MyMembershipApi.as_view(), name="api-membership"),
-    path(
-        "memberships/orders/",
-        api.MembershipOrderListCreateApi.as_view(),
-        name="api-membership-orders",
-    ),
-    path(
-        "memberships/orders/<int:pk>/pay/",
-        api.MembershipOrderPayApi.as_view(),
-        name="api-membership-order-pay",
-    ),
+    # (TrustPass orders, memberships/orders/…, are trade's: trade/api_urls.py)
     path(
         "staff/memberships/",
         api.StaffMembershipGrantApi.as_view(),

@@ -2,11 +2,11 @@ from django.apps import AppConfig
 
 
 class MembersConfig(AppConfig):
+    """Users, companies, TrustPass periods, privileges, identity verification, notices.
+
+    The ground floor: members imports no other app. The apps above hear of changes through
+    `members.signals` and add their parts to the dashboard through `members.dashboard`.
+    """
+
     name = "members"
     verbose_name = "会员与企业"
-
-    def ready(self) -> None:
-        # R-M2: TrustPass years are paid through the one payment-gateway interface.
-        from trade.gateway import register_payment_handler
-
-        register_payment_handler("trustpass", "members.services.trustpass_purchase_paid")

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from . import verification_services
 from .models import (
     Company,
     TrustPassPeriod,
@@ -100,8 +101,6 @@ def _seed_agencies() -> None:
 
 
 def _seed_verifications(stdout) -> None:
-    from . import services
-
     agencies = list(VerificationAgency.objects.filter(active=True))
     made = 0
     for i, (member_id, _name, province, _city, _ind, _years, verified) in enumerate(COMPANIES):
@@ -126,7 +125,7 @@ def _seed_verifications(stdout) -> None:
                 decided_at=timezone.now(),
             )
         else:
-            application = services.verification_apply(
+            application = verification_services.verification_apply(
                 company=company,
                 agency=agency,
                 registration_number=number,
@@ -135,7 +134,7 @@ def _seed_verifications(stdout) -> None:
                 by=user,
             )
             if member_id in REJECTED_APPLICATIONS:
-                services.verification_reject(
+                verification_services.verification_reject(
                     application=application, reason=REJECTED_APPLICATIONS[member_id]
                 )
         made += 1

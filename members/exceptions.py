@@ -69,9 +69,3 @@ class InvalidPeriod(DomainError):
     code = "invalid_period"
     rule = "R-M2"
     default_detail = "结束日期必须晚于开始日期。"
-
-
-class PaymentFailed(DomainError):
-    code = "payment_failed"
-    rule = "R-M2"
-    default_detail = "付款未成功，未扣款也未开通会员，请稍后重试或更换支付方式。"

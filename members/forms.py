@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from .rules import member_id_problem, normalise_registration_number, registration_number_problem
+from .selectors import verification_agencies_active
 
 PROVINCES = [
     "北京",
@@ -122,8 +123,6 @@ class VerificationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .selectors import verification_agencies_active
-
         self.fields["agency"].queryset = verification_agencies_active()
 
     def clean_registration_number(self):
@@ -143,19 +142,4 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="告诉企业哪里不对、如何修改，例如“统一社会信用代码与营业执照不一致”。",
         error_messages={"required": "请填写原因，告诉企业如何修改后重新申请。"},
-    )
-
-
-class TrustPassBuyForm(forms.Form):
-    """R-M2: buy or renew TrustPass years in the back office."""
-
-    years = forms.TypedChoiceField(
-        label="购买年限",
-        coerce=int,
-        choices=[(1, "1 年"), (2, "2 年"), (3, "3 年")],
-        initial=1,
-    )
-    confirm = forms.BooleanField(
-        label="我已阅读并同意《诚信通服务协议》，确认支付",
-        error_messages={"required": "请勾选确认后再支付。"},
     )

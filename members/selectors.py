@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .models import (
     Company,
-    MembershipOrder,
     Notice,
     TrustPassPeriod,
     VerificationAgency,
@@ -182,10 +180,6 @@ def membership_renewal_rate(*, today: date | None = None) -> tuple[int, int, flo
     return renewed, ended, (renewed / ended if ended else None)
 
 
-def company_membership_orders(company: Company):
-    return MembershipOrder.objects.filter(company=company).select_related("period")
-
-
 # --- Identity verification (R-C2) ----------------------------------------------------------
 
 
@@ -214,19 +208,6 @@ def verification_list_for_staff(*, status: str | None = None):
 
 
 # --- Back office -------------------------------------------------------------------------
-
-
-def company_listing_counts(company: Company) -> dict[str, int]:
-    """Listings by status for the dashboard: the listings app's selector when it has one."""
-    from listings import selectors as listing_selectors
-
-    own = getattr(listing_selectors, "company_listing_counts", None)
-    if own is not None:
-        return dict(own(company))
-    from listings.models import Listing
-
-    rows = Listing.objects.filter(company=company).values("status").annotate(n=Count("id"))
-    return {row["status"]: row["n"] for row in rows}
 
 
 def company_notices(company: Company, *, unread_only: bool = False):

@@ -1,14 +1,9 @@
+from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
 from . import selectors
-from .models import (
-    Company,
-    MembershipOrder,
-    TrustPassPeriod,
-    VerificationAgency,
-    VerificationApplication,
-)
+from .models import Company, TrustPassPeriod, VerificationAgency, VerificationApplication
 
 
 def storefront_url(company: Company) -> str:
@@ -126,35 +121,7 @@ class MembershipStateSerializer(serializers.Serializer):
     periods = PeriodSerializer(many=True)
 
     def get_price_per_year(self, obj) -> int:
-        from django.conf import settings
-
         return settings.TRUSTPASS_YEAR_PRICE_YUAN
-
-
-class MembershipOrderInputSerializer(serializers.Serializer):
-    years = serializers.IntegerField(min_value=1, max_value=3, default=1)
-
-
-class MembershipOrderSerializer(serializers.ModelSerializer):
-    period = PeriodSerializer(read_only=True)
-    pay_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = MembershipOrder
-        fields = [
-            "id",
-            "years",
-            "amount",
-            "status",
-            "payment_ref",
-            "period",
-            "created_at",
-            "paid_at",
-            "pay_url",
-        ]
-
-    def get_pay_url(self, obj) -> str | None:
-        return self.context.get("pay_url")
 
 
 # --- Identity verification (R-C2) ------------------------------------------------------------

@@ -1,10 +1,15 @@
-"""Business actions on members. Views, API, admin, tasks and commands call these."""
+"""Business actions on members: registration (R-M1), TrustPass periods (R-M2), renewal
+reminders (R-M4) and in-site notices. Views, API, admin, tasks and commands call these.
+
+Identity verification (R-C2) is in `verification_services.py`; buying TrustPass years online
+is trade's (`trade.trustpass_services`, which calls `membership_renew`). The apps above hear
+of changes through `members.signals`, never through a call from here.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -16,37 +21,14 @@ from django.utils import timezone
 
 from marketplace.exceptions import DomainError
 
-from . import selectors
-from .exceptions import (
-    AgencyUnavailable,
-    AlreadyVerified,
-    InvalidPeriod,
-    InvalidRegistrationNumber,
-    MemberIdUnavailable,
-    PaymentFailed,
-    ReasonRequired,
-    RegistrationNumberTaken,
-    UsernameTaken,
-    VerificationNotPending,
-    VerificationPending,
-)
-from .models import (
-    Company,
-    MembershipOrder,
-    MembershipReminder,
-    Notice,
-    TrustPassPeriod,
-    User,
-    VerificationAgency,
-    VerificationApplication,
-)
+from . import selectors, signals
+from .exceptions import InvalidPeriod, MemberIdUnavailable, UsernameTaken
+from .models import Company, MembershipReminder, Notice, TrustPassPeriod, User
 from .rules import (
     REMINDER_DAYS,
     add_years,
     member_id_problem,
     next_uncovered_day,
-    normalise_registration_number,
-    registration_number_problem,
     reminder_due,
 )
 from .selectors import company_forget_cache
@@ -135,7 +117,7 @@ def membership_grant(
         created_by=by,
     )
     company_forget_cache(company)
-    _membership_changed_on_commit(company.pk, cause="membership_granted")
+    _membership_changed(company.pk, cause="membership_granted")
     notice_send(
         company=company,
         kind="trustpass",
@@ -187,7 +169,7 @@ def membership_period_update(
     period = TrustPassPeriod.objects.select_for_update().get(pk=period.pk)
     period.starts_on, period.ends_on, period.note = starts_on, ends_on, note
     period.save(update_fields=["starts_on", "ends_on", "note"])
-    _membership_changed_on_commit(period.company_id, cause="membership_changed")
+    _membership_changed(period.company_id, cause="membership_changed")
     return period
 
 
@@ -196,126 +178,14 @@ def membership_period_delete(*, period: TrustPassPeriod, by: User | None = None)
     """Staff remove a period entered by mistake; the company's data stays (R-M2)."""
     company_id = period.company_id
     TrustPassPeriod.objects.filter(pk=period.pk).delete()
-    _membership_changed_on_commit(company_id, cause="membership_removed")
+    _membership_changed(company_id, cause="membership_removed")
 
 
-def _membership_changed_on_commit(company_id: int, *, cause: str) -> None:
-    from credit.services import credit_recalculate_on_commit
-
-    # R-C7 / R-C3: archive years come from the periods.
-    credit_recalculate_on_commit(company_id=company_id, cause=cause)
-    transaction.on_commit(lambda: _membership_changed(company_id))
-
-
-def _membership_changed(company_id: int) -> None:
-    """Hooks for other apps once a membership change is committed (ranking R-S2 and
-    listeners of `members.signals.membership_changed`)."""
-    from listings.search_index import company_reindex
-
-    from . import signals
-
-    company_reindex(company_id=company_id)
-    signals.membership_changed.send(sender=Company, company_id=company_id)
-
-
-# --- R-M2: buying TrustPass years online (payment through trade.gateway) -------------------
-
-PAYMENT_PREFIX = "trustpass"
-
-
-def trustpass_price(years: int) -> Decimal:
-    return Decimal(settings.TRUSTPASS_YEAR_PRICE_YUAN) * years
-
-
-@transaction.atomic
-def trustpass_purchase_start(
-    *, company: Company, years: int = 1, by: User | None = None
-) -> tuple[MembershipOrder, object]:
-    """R-M2: an order for `years` TrustPass years and its payment through the configured
-    gateway (trade.gateway); the payer is sent to `payment.pay_url`. The period is made
-    when the gateway's signed callback arrives (`trustpass_purchase_paid`), starting at the
-    current end (续签)."""
-    from trade.services import payment_create
-
-    if not 1 <= years <= 3:
-        msg = "每次可购买 1–3 年。"
-        raise DomainError(msg, code="invalid", rule="R-M2", fields={"years": [msg]})
-    Company.objects.select_for_update().get(pk=company.pk)
-    order = MembershipOrder.objects.create(
-        company=company, years=years, amount=trustpass_price(years), created_by=by
-    )
-    payment = payment_create(
-        reference=f"{PAYMENT_PREFIX}:{order.pk}",
-        amount=order.amount,
-        subject=f"诚信通会员 {years} 年（{company.member_id}）",
-        payer=company,
-        return_url=reverse("members:trustpass_purchase", args=[order.pk]),
-    )
-    return order, payment
-
-
-def trustpass_purchase_paid(payment) -> bool:
-    """Payment handler for "trustpass:<order id>" (registered in MembersConfig.ready), called
-    by trade inside the transaction that marks the payment succeeded. Idempotent: a replayed
-    callback finds the order paid and returns True. False (the payment is then refunded)
-    when the order does not want it."""
-    _, _, ident = payment.reference.partition(":")
-    order = (
-        MembershipOrder.objects.select_for_update().filter(pk=int(ident)).first()
-        if ident.isdigit()
-        else None
-    )
-    if order is None:
-        return False
-    if order.status == MembershipOrder.Status.PAID:
-        return order.payment_ref == payment.number
-    if order.status != MembershipOrder.Status.CREATED or payment.amount != order.amount:
-        return False
-    period = membership_renew(
-        company=order.company,
-        years=order.years,
-        source=TrustPassPeriod.Source.ORDER,
-        note=f"在线购买：订购单 {order.pk}，支付单 {payment.number}",
-        by=order.created_by,
-    )
-    order.status = MembershipOrder.Status.PAID
-    order.period = period
-    order.payment_ref = payment.number
-    order.paid_at = timezone.now()
-    order.save(update_fields=["status", "period", "payment_ref", "paid_at"])
-    return True
-
-
-@transaction.atomic
-def trustpass_purchase_pay_directly(*, order: MembershipOrder) -> MembershipOrder:
-    """API: pay an open order at once on a gateway that can (the local test gateway), through
-    the same signed-callback path as the payment page."""
-    from trade.models import Payment
-    from trade.services import payment_settle_directly
-
-    order = MembershipOrder.objects.select_for_update().get(pk=order.pk)
-    if order.status == MembershipOrder.Status.PAID:
-        return order
-    payment = (
-        Payment.objects.filter(reference=f"{PAYMENT_PREFIX}:{order.pk}", status="pending")
-        .order_by("-created_at")
-        .first()
-    )
-    if payment is None:
-        from trade.services import payment_create
-
-        payment = payment_create(
-            reference=f"{PAYMENT_PREFIX}:{order.pk}",
-            amount=order.amount,
-            subject=f"诚信通会员 {order.years} 年（{order.company.member_id}）",
-            payer=order.company,
-            return_url=reverse("members:trustpass_purchase", args=[order.pk]),
-        )
-    payment_settle_directly(payment_id=payment.pk)
-    order.refresh_from_db()
-    if order.status != MembershipOrder.Status.PAID:
-        raise PaymentFailed()
-    return order
+def _membership_changed(company_id: int, *, cause: str) -> None:
+    """Tell the apps above, inside the caller's transaction (members.signals): credit writes
+    its recalculation marker there, so it commits with the change (R-C7; R-C3 archive years
+    come from the periods); search re-ranks the company's listings on commit (R-S2)."""
+    signals.membership_changed.send(sender=Company, company_id=company_id, cause=cause)
 
 
 # --- R-M4: renewal reminders ---------------------------------------------------------------
@@ -360,7 +230,8 @@ def membership_reminder_send(
         last_day = ends_on - timedelta(days=1)
         days_left = (ends_on - today).days
         title = f"您的诚信通会员还有 {days_left} 天到期，请及时续费"
-        renew_url = reverse("members:trustpass_buy")
+        # The buy page is trade's (TrustPass purchases); a URL name, not an import.
+        renew_url = reverse("trade:trustpass_buy")
         body = (
             f"{company.name}（{company.member_id}）：您的诚信通会员有效期至 {last_day:%Y-%m-%d}，"
             f"{ends_on:%Y-%m-%d} 起将恢复为普通会员，买家联系方式、报价、优先排序、商铺等特权会立即停止。"
@@ -400,209 +271,6 @@ def _company_email(company: Company) -> str | None:
         return company.email
     user = company.users.filter(is_active=True).exclude(email="").order_by("pk").first()
     return user.email if user else None
-
-
-# --- R-C2: identity verification -----------------------------------------------------------
-
-
-UNLISTED_AGENCY_NOTE = "申请企业填写，不在认证机构列表中：审核时请核实该机构是否获得授权。"
-
-
-def _agency_resolve(
-    agency: VerificationAgency | int | str | None, *, allow_unlisted: bool = False
-) -> VerificationAgency:
-    """The agency chosen from the staff list (by instance, id or exact name). With
-    `allow_unlisted` (the API, where a client names the agency as free text, R-C2), a name
-    not on the list is recorded as an agency staff have not listed (inactive, so the form
-    never offers it) and staff check it when they decide."""
-    qs = VerificationAgency.objects.filter(active=True)
-    found = None
-    text = agency.strip() if isinstance(agency, str) else ""
-    if isinstance(agency, VerificationAgency):
-        found = qs.filter(pk=agency.pk).first()
-    elif isinstance(agency, int) or text.isdigit():
-        found = qs.filter(pk=int(agency)).first()
-    elif text:
-        found = qs.filter(name=text).first()
-        if found is None and allow_unlisted and 2 <= len(text) <= 100:
-            found, _ = VerificationAgency.objects.get_or_create(
-                name=text, defaults={"active": False, "description": UNLISTED_AGENCY_NOTE[:200]}
-            )
-    if found is None:
-        names = "、".join(qs.values_list("name", flat=True)[:10])
-        detail = f"请从列表中选择一家认证机构（可选：{names}）。" if names else None
-        raise AgencyUnavailable(
-            detail, fields={"agency": [detail or AgencyUnavailable.default_detail]}
-        )
-    return found
-
-
-@transaction.atomic
-def verification_apply(
-    *,
-    company: Company,
-    agency: VerificationAgency | int | str,
-    registration_number: str,
-    applicant_name: str,
-    applicant_title: str = "",
-    applicant_phone: str = "",
-    by: User | None = None,
-    allow_unlisted_agency: bool = False,
-) -> VerificationApplication:
-    """R-C2: the company applies, naming the agency, its registration number (GB 32100-2015)
-    and the applicant it authorised. Staff then approve or reject."""
-    number = normalise_registration_number(registration_number or "")
-    problem = registration_number_problem(number)
-    if problem:
-        raise InvalidRegistrationNumber(problem, fields={"registration_number": [problem]})
-    applicant_name = (applicant_name or "").strip()
-    if not applicant_name:
-        msg = "请填写经企业授权的申请人姓名。"
-        raise DomainError(msg, code="invalid", rule="R-C2", fields={"applicant_name": [msg]})
-    agency_obj = _agency_resolve(agency, allow_unlisted=allow_unlisted_agency)
-    locked = Company.objects.select_for_update().get(pk=company.pk)
-    if locked.verified:
-        raise AlreadyVerified()
-    if VerificationApplication.objects.filter(
-        company=company, status=VerificationApplication.Status.PENDING
-    ).exists():
-        raise VerificationPending()
-    if (
-        VerificationApplication.objects.filter(
-            registration_number=number, status=VerificationApplication.Status.APPROVED
-        )
-        .exclude(company=company)
-        .exists()
-    ):
-        raise RegistrationNumberTaken(
-            fields={"registration_number": [RegistrationNumberTaken.default_detail]}
-        )
-    return VerificationApplication.objects.create(
-        company=company,
-        agency=agency_obj,
-        registration_number=number,
-        applicant_name=applicant_name,
-        applicant_title=(applicant_title or "").strip(),
-        applicant_phone=(applicant_phone or "").strip(),
-        created_by=by,
-    )
-
-
-def _lock_application(application: VerificationApplication | int) -> VerificationApplication:
-    pk = application.pk if isinstance(application, VerificationApplication) else application
-    return (
-        VerificationApplication.objects.select_for_update(of=("self",))
-        .select_related("company", "agency")
-        .get(pk=pk)
-    )
-
-
-@transaction.atomic
-def verification_approve(
-    *, application: VerificationApplication | int, by: User | None = None
-) -> VerificationApplication:
-    """R-C2: staff (for the agency) approve: the company is verified (+10 points, once;
-    the score is recomputed from its sources, R-C7). Approving twice changes nothing."""
-    app = _lock_application(application)
-    if app.status == VerificationApplication.Status.APPROVED:
-        return app
-    if app.status != VerificationApplication.Status.PENDING:
-        raise VerificationNotPending()
-    if (
-        VerificationApplication.objects.filter(
-            registration_number=app.registration_number,
-            status=VerificationApplication.Status.APPROVED,
-        )
-        .exclude(company_id=app.company_id)
-        .exists()
-    ):
-        raise RegistrationNumberTaken()
-    Company.objects.select_for_update().filter(pk=app.company_id).update(verified=True)
-    app.status = VerificationApplication.Status.APPROVED
-    app.reason = ""
-    app.decided_by = by
-    app.decided_at = timezone.now()
-    app.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    app.company.verified = True
-    notice_send(
-        company=app.company,
-        kind="verification",
-        title="恭喜！贵公司已通过身份认证",
-        body=f"认证机构：{app.agency.name}。认证标志已显示在公司、供求信息和商铺页面上。",
-        url=reverse("members:verification"),
-    )
-    _verification_changed_on_commit(app.company_id, cause="verification_approved")
-    return app
-
-
-@transaction.atomic
-def verification_reject(
-    *, application: VerificationApplication | int, reason: str, by: User | None = None
-) -> VerificationApplication:
-    """R-C2: staff reject a pending application with a reason the company can act on."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired(fields={"reason": [ReasonRequired.default_detail]})
-    app = _lock_application(application)
-    if app.status == VerificationApplication.Status.REJECTED:
-        return app
-    if app.status != VerificationApplication.Status.PENDING:
-        raise VerificationNotPending()
-    app.status = VerificationApplication.Status.REJECTED
-    app.reason = reason[:300]
-    app.decided_by = by
-    app.decided_at = timezone.now()
-    app.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    notice_send(
-        company=app.company,
-        kind="verification",
-        title="身份认证未通过，请修改后重新申请",
-        body=f"原因：{app.reason}",
-        url=reverse("members:verification"),
-    )
-    return app
-
-
-@transaction.atomic
-def verification_revoke(
-    *, application: VerificationApplication | int, reason: str, by: User | None = None
-) -> VerificationApplication:
-    """R-C2: staff revoke an approved verification; the 10 points go (recomputed, R-C7)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired(fields={"reason": [ReasonRequired.default_detail]})
-    app = _lock_application(application)
-    if app.status == VerificationApplication.Status.REVOKED:
-        return app
-    if app.status != VerificationApplication.Status.APPROVED:
-        raise VerificationNotPending("只有已通过的认证才能撤销。")
-    app.status = VerificationApplication.Status.REVOKED
-    app.reason = reason[:300]
-    app.decided_by = by
-    app.decided_at = timezone.now()
-    app.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    Company.objects.select_for_update().filter(pk=app.company_id).update(verified=False)
-    app.company.verified = False
-    notice_send(
-        company=app.company,
-        kind="verification",
-        title="贵公司的身份认证已被撤销",
-        body=f"原因：{app.reason}。如需恢复认证，请更正后重新申请。",
-        url=reverse("members:verification"),
-    )
-    _verification_changed_on_commit(app.company_id, cause="verification_revoked")
-    return app
-
-
-def _verification_changed_on_commit(company_id: int, *, cause: str) -> None:
-    from credit.services import credit_recalculate_on_commit
-
-    from . import signals
-
-    credit_recalculate_on_commit(company_id=company_id, cause=cause)
-    transaction.on_commit(
-        lambda: signals.verification_changed.send(sender=Company, company_id=company_id)
-    )
 
 
 # --- In-site notices -----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from celery import shared_task
 
+from . import services
 from .models import Company
-from .services import notice_send
 
 
 @shared_task(name="members.notice_deliver", max_retries=3, default_retry_delay=10)
@@ -15,7 +15,7 @@ def notice_deliver(
 ) -> int | None:
     """Make an in-site notice; with a dedupe key, running twice makes one notice."""
     company = Company.objects.get(pk=company_id)
-    notice = notice_send(
+    notice = services.notice_send(
         company=company, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
     )
     return notice.pk if notice else None
@@ -25,6 +25,4 @@ def notice_deliver(
 def membership_reminders_send() -> int:
     """R-M4 beat task: send the renewal reminders due today; each goes out exactly once
     however often (or late) this runs."""
-    from .services import membership_reminders_send as send
-
-    return send()
+    return services.membership_reminders_send()

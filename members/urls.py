@@ -10,8 +10,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("my/", views.dashboard, name="dashboard"),
-    path("my/trustpass/", views.trustpass_buy, name="trustpass_buy"),
-    path("my/trustpass/orders/<int:pk>/", views.trustpass_purchase, name="trustpass_purchase"),
+    # (my/trustpass/…, buying TrustPass years, is trade's: trade/urls.py)
     path("my/verification/", views.verification, name="verification"),
     path("my/notices/", views.notices, name="notices"),
     path("my/notices/read/", views.notices_read, name="notices_read"),

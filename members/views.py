@@ -5,14 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.exceptions import DomainError
 
-from . import privileges, selectors, services
-from .forms import LoginForm, RegistrationForm, TrustPassBuyForm, VerificationForm
-from .models import MembershipOrder
+from . import privileges, selectors, services, verification_services
+from .dashboard import dashboard_context
+from .forms import LoginForm, RegistrationForm, VerificationForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,14 +72,12 @@ def _own_company(request):
 
 @login_required
 def dashboard(request):
-    """我的阿里助手: membership and days left, verification, credit, listings, inquiries."""
+    """我的阿里助手: membership and days left, verification, credit score and notices; the
+    apps above add their panels (listings, inquiries, orders, storefront: members.dashboard)."""
     company = request.user.company
     context = {"company": company}
     if company is not None:
-        from listings.models import Listing
-
         state = selectors.company_membership_state(company)
-        counts = selectors.company_listing_counts(company)
         context.update(
             {
                 "membership": state,
@@ -87,14 +85,11 @@ def dashboard(request):
                 "trustpass_until": state.until,
                 "expiring_soon": state.days_left is not None and state.days_left <= 30,
                 "verification": selectors.company_verification_latest(company),
-                "listing_counts": [
-                    (value, label, counts.get(value, 0)) for value, label in Listing.Status.choices
-                ],
-                "listing_total": sum(counts.values()),
                 "notices": list(selectors.company_notices(company, unread_only=True)[:5]),
                 "unread_notices": selectors.company_unread_notice_count(company),
             }
         )
+        context = dashboard_context(company, context)
     return render(request, "members/dashboard.html", context)
 
 
@@ -123,46 +118,6 @@ def trustpass_compare(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def trustpass_buy(request):
-    """R-M2: buy or renew in the back office; payment through the gateway (trade.gateway)."""
-    company = _own_company(request)
-    form = TrustPassBuyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            order, payment = services.trustpass_purchase_start(
-                company=company, years=form.cleaned_data["years"], by=request.user
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect(payment.pay_url)
-    state = selectors.company_membership_state(company)
-    orders = selectors.company_membership_orders(company)
-    return render(
-        request,
-        "members/trustpass_buy.html",
-        {
-            "form": form,
-            "company": company,
-            "membership": state,
-            "price": settings.TRUSTPASS_YEAR_PRICE_YUAN,
-            "page_obj": Paginator(orders, 10).get_page(request.GET.get("page")),
-        },
-    )
-
-
-@login_required
-def trustpass_purchase(request, pk: int):
-    """Where the payer comes back to after paying: the order and the period it bought."""
-    company = _own_company(request)
-    order = get_object_or_404(
-        MembershipOrder.objects.select_related("period"), pk=pk, company=company
-    )
-    return render(request, "members/trustpass_purchase.html", {"order": order, "company": company})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def verification(request):
     """R-C2: apply for identity verification and follow the decision."""
     company = _own_company(request)
@@ -172,7 +127,7 @@ def verification(request):
     if request.method == "POST" and form is not None and form.is_valid():
         d = form.cleaned_data
         try:
-            services.verification_apply(
+            verification_services.verification_apply(
                 company=company,
                 agency=d["agency"],
                 registration_number=d["registration_number"],

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from listings.models import Listing
 from marketplace.exceptions import DomainError
+from marketplace.forms import form_add_domain_error
 from members import privileges
 
 from . import selectors, services
@@ -38,12 +39,6 @@ def _base_context(request, company, tab: str) -> dict:
     }
 
 
-def _form_errors(form, exc: DomainError) -> None:
-    for field, errors in (exc.fields or {None: [exc.detail]}).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, str(error))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_edit(request):
@@ -60,7 +55,7 @@ def settings_edit(request):
                 introduction=form.cleaned_data["introduction"],
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            form_add_domain_error(form, exc)
         else:
             messages.success(
                 request, "商铺设置已保存。不安全的内容（脚本、事件属性等）已被自动删除。"
@@ -152,7 +147,7 @@ def featured_edit(request):
                 company=company, listing_ids=[int(i) for i in form.cleaned_data["listings"]]
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, "推荐产品已保存。")
             return redirect("storefront:featured")
@@ -175,7 +170,7 @@ def domain_manage(request):
                 company=company,
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            form_add_domain_error(form, exc)
     context = _base_context(request, company, "domain")
     context.update(
         form=form,

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
-from listings import inquiry_selectors
+from inquiries import selectors as inquiry_selectors
 from listings.models import Category, Listing, ListingImage
 from members import privileges
 from members.models import Company

@@ -12,8 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from listings import inquiry_services
+from inquiries import services as inquiry_services
 from marketplace.exceptions import DomainError
+from marketplace.forms import form_add_domain_error
 from members import privileges
 from members import selectors as member_selectors
 from members.models import Company
@@ -177,9 +178,7 @@ def contact(request, company, context):
                 quantity=form.cleaned_data["quantity"],
             )
         except DomainError as exc:
-            for field, errors in (exc.fields or {None: [exc.detail]}).items():
-                for error in errors if isinstance(errors, list | tuple) else [errors]:
-                    form.add_error(field if field in form.fields else None, str(error))
+            form_add_domain_error(form, exc)
         except NotImplementedError:
             form.add_error(None, "在线询盘功能即将开放，请先通过页面上的电话联系供应商。")
         else:

@@ -1,12 +1,12 @@
-"""Admin of escrow trades: read-only rows; the one change staff make (a refund settling a
-dispute) goes through `trade.services.order_refund`."""
+"""Admin of escrow trades, payments and TrustPass orders: read-only rows; the one change
+staff make (a refund settling a dispute) goes through `trade.services.order_refund`."""
 
 from django.contrib import admin, messages
 
 from marketplace.exceptions import DomainError
 
 from . import services
-from .models import Order, Payment
+from .models import MembershipOrder, Order, Payment
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -84,3 +84,30 @@ class PaymentAdmin(ReadOnlyAdmin):
     search_fields = ["number", "reference", "provider_trade_no", "refund_no", "payer__member_id"]
     list_select_related = ["payer"]
     date_hierarchy = "created_at"
+
+
+@admin.register(MembershipOrder)
+class MembershipOrderAdmin(admin.ModelAdmin):
+    """R-M2: TrustPass years bought online (read only; periods are members')."""
+
+    list_display = [
+        "pk",
+        "company",
+        "years",
+        "amount",
+        "status",
+        "payment_ref",
+        "period",
+        "created_at",
+        "paid_at",
+    ]
+    list_filter = ["status", "years", "created_at"]
+    search_fields = ["company__member_id", "company__name", "payment_ref"]
+    list_select_related = ["company", "period"]
+    readonly_fields = [f.name for f in MembershipOrder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,5 @@
-"""API of escrow trades (API.md, Trades and reviews). Thin: services do the work.
+"""API of escrow trades (API.md, Trades and reviews) and of TrustPass purchases
+(`/memberships/orders/`, R-M2). Thin: services do the work.
 
 Reviews (`/orders/{id}/reviews/`) belong to credit/api_urls.py.
 """
@@ -6,14 +7,18 @@ Reviews (`/orders/{id}/reviews/`) belong to credit/api_urls.py.
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, status
+from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.exceptions import Forbidden, NotFound
 from marketplace.pagination import PageNumberPagination
 
-from . import selectors, services
+from . import selectors, services, trustpass_services
+from .models import MembershipOrder
 from .serializers import (
+    MembershipOrderInputSerializer,
+    MembershipOrderSerializer,
     OrderCreateInputSerializer,
     OrderSerializer,
     PaymentSerializer,
@@ -125,3 +130,51 @@ class OrderRefundApi(APIView):
             order_id=pk, by=_company(request), reason=data.validated_data.get("reason", "")
         )
         return _out(request, order)
+
+
+# == TrustPass purchases (R-M2) =========================================================
+def _own_company(request):
+    company = getattr(request.user, "company", None)
+    if company is None:
+        raise Forbidden("您的账号尚未关联企业，请联系客服。")
+    return company
+
+
+class MembershipOrderListCreateApi(generics.ListAPIView):
+    """POST /api/v1/memberships/orders/ `{years}`: buy or renew (R-M2) → 201 with `pay_url`;
+    GET: the caller's orders."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = MembershipOrderSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MembershipOrder.objects.none()
+        return selectors.company_membership_orders(_own_company(self.request))
+
+    @extend_schema(
+        request=MembershipOrderInputSerializer, responses={201: MembershipOrderSerializer}
+    )
+    def post(self, request):
+        data = MembershipOrderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order, payment = trustpass_services.trustpass_purchase_start(
+            company=_own_company(request), years=data.validated_data["years"], by=request.user
+        )
+        body = MembershipOrderSerializer(order, context={"pay_url": payment.pay_url}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MembershipOrderPayApi(APIView):
+    """POST /api/v1/memberships/orders/{id}/pay/: pay at once on the test gateway."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses=MembershipOrderSerializer)
+    def post(self, request, pk: int):
+        company = _own_company(request)
+        order = selectors.company_membership_orders(company).filter(pk=pk).first()
+        if order is None:
+            raise NotFound()
+        order = trustpass_services.trustpass_purchase_pay_directly(order=order)
+        return Response(MembershipOrderSerializer(order).data)

@@ -9,4 +9,15 @@ urlpatterns = [
     path("orders/<int:pk>/ship/", api.OrderShipApi.as_view(), name="api-order-ship"),
     path("orders/<int:pk>/confirm/", api.OrderConfirmApi.as_view(), name="api-order-confirm"),
     path("orders/<int:pk>/refund/", api.OrderRefundApi.as_view(), name="api-order-refund"),
+    # R-M2: TrustPass purchases
+    path(
+        "memberships/orders/",
+        api.MembershipOrderListCreateApi.as_view(),
+        name="api-membership-orders",
+    ),
+    path(
+        "memberships/orders/<int:pk>/pay/",
+        api.MembershipOrderPayApi.as_view(),
+        name="api-membership-order-pay",
+    ),
 ]

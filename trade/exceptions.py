@@ -90,3 +90,11 @@ class GatewayCannotSettleDirectly(PaymentError):
     code = "gateway_needs_payer"
     status_code = 409
     default_detail = "当前支付渠道需要付款人在支付页面确认，请打开 payment_url 完成付款。"
+
+
+class PaymentFailed(DomainError):
+    """A TrustPass purchase paid directly (API) did not go through."""
+
+    code = "payment_failed"
+    rule = "R-M2"
+    default_detail = "付款未成功，未扣款也未开通会员，请稍后重试或更换支付方式。"

@@ -36,3 +36,18 @@ class RefundForm(forms.Form):
         help_text="选填，最多 200 字；对方会在站内信中看到。",
         error_messages={"max_length": "退款原因最多 200 字，请精简后再提交。"},
     )
+
+
+class TrustPassBuyForm(forms.Form):
+    """R-M2: buy or renew TrustPass years in the back office."""
+
+    years = forms.TypedChoiceField(
+        label="购买年限",
+        coerce=int,
+        choices=[(1, "1 年"), (2, "2 年"), (3, "3 年")],
+        initial=1,
+    )
+    confirm = forms.BooleanField(
+        label="我已阅读并同意《诚信通服务协议》，确认支付",
+        error_messages={"required": "请勾选确认后再支付。"},
+    )

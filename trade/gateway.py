@@ -32,27 +32,28 @@ from SECRET_KEY) and instant refunds. It can also settle a payment without the p
 Paying for something else (e.g. a TrustPass year)
 -------------------------------------------------
 Every payment carries a `reference` "<prefix>:<id>", e.g. "order:12" or "trustpass:5".
-When a payment succeeds, the handler registered for its prefix is called. To sell a TrustPass
-year, the membership app would:
+When a payment succeeds, the handler registered for its prefix is called. TrustPass years
+are sold this way (trade/trustpass_services.py); an app that sells something (trade, or an
+app above it):
 
-1. register its handler once, in its `AppConfig.ready()`::
+1. registers its handler once, in its `AppConfig.ready()`::
 
        from trade.gateway import register_payment_handler
-       register_payment_handler("trustpass", "members.services.trustpass_purchase_paid")
+       register_payment_handler("trustpass", "trade.trustpass_services.trustpass_purchase_paid")
 
    (a callable or a dotted path, resolved on first use so no import cycle arises);
 
-2. start a payment in its own service and send the user to `payment.pay_url`::
+2. starts a payment in its own service and sends the user to `payment.pay_url`::
 
        from trade.services import payment_create
        payment = payment_create(
            reference=f"trustpass:{purchase.pk}", amount=Decimal("2800.00"),
            subject="诚信通会员 1 年", payer=company,
-           return_url=reverse("members:trustpass_purchase", args=[purchase.pk]),
+           return_url=reverse("trade:trustpass_purchase", args=[purchase.pk]),
        )
        return redirect(payment.pay_url)
 
-3. write the handler: `handler(payment) -> bool`. It is called inside the transaction
+3. writes the handler: `handler(payment) -> bool`. It is called inside the transaction
    that marks the payment succeeded, with the payment row locked; it must lock its own
    object (select_for_update), be idempotent (a replayed callback calls it again: return
    True when the payment was already applied), and return True when it applied the payment,

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from listings.models import Listing
-from members.models import Company
+from members.models import Company, TrustPassPeriod, User
 
 
 class Order(models.Model):
@@ -143,3 +143,65 @@ class Payment(models.Model):
     @property
     def reference_id(self) -> str:
         return self.reference.split(":", 1)[1] if ":" in self.reference else ""
+
+
+class MembershipOrder(models.Model):
+    """R-M2: TrustPass years bought online in the back office, paid through the gateway
+    (payment reference "trustpass:<id>", trade/trustpass_services.py).
+
+    Once paid it holds the period it created (exactly one). The table kept its name when
+    the model moved here from members (migrations members 0003, trade 0003).
+    """
+
+    class Status(models.TextChoices):
+        CREATED = "created", "待付款"
+        PAID = "paid", "已付款"
+        FAILED = "failed", "付款失败"
+
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="membership_orders", verbose_name="企业"
+    )
+    years = models.PositiveSmallIntegerField("年数", default=1)
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.CREATED, db_index=True
+    )
+    payment_ref = models.CharField("支付流水号", max_length=64, blank=True)
+    failure_reason = models.CharField("失败原因", max_length=200, blank=True)
+    period = models.OneToOneField(
+        TrustPassPeriod,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="order",
+        verbose_name="会员期",
+    )
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="下单人",
+    )
+    created_at = models.DateTimeField("下单时间", auto_now_add=True)
+    paid_at = models.DateTimeField("付款时间", null=True, blank=True)
+
+    class Meta:
+        db_table = "members_membershiporder"
+        verbose_name = "诚信通订购"
+        verbose_name_plural = "诚信通订购"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(years__gte=1), name="membership_order_years_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"诚信通订购 {self.pk}（{self.get_status_display()}）"
+
+    @property
+    def payment_reference(self) -> str:
+        """The `reference` its payments carry (see trade/gateway.py)."""
+        return f"trustpass:{self.pk}"

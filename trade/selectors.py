@@ -1,4 +1,5 @@
-"""Reads of escrow trades that carry rules: only the buyer and the seller see an order."""
+"""Reads of escrow trades that carry rules (only the buyer and the seller see an order), and
+a company's TrustPass orders."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from members.models import Company
 
 from . import state_machine as sm
-from .exceptions import OrderNotFound
-from .models import Order, Payment
+from .exceptions import OrderNotFound, PaymentNotFound
+from .models import MembershipOrder, Order, Payment
 
 ROLES = (sm.BUYER, sm.SELLER)
 
@@ -69,11 +70,15 @@ def order_payment(order: Order) -> Payment | None:
 
 
 def payment_get_for_payer(*, number: str, company: Company | None) -> Payment:
-    from .exceptions import PaymentNotFound
-
     payment = Payment.objects.filter(number=number).first()
     if payment is None or (
         payment.payer_id is not None and (company is None or payment.payer_id != company.pk)
     ):
         raise PaymentNotFound()
     return payment
+
+
+# == TrustPass purchases (R-M2) =========================================================
+def company_membership_orders(company: Company) -> QuerySet[MembershipOrder]:
+    """The company's TrustPass orders, newest first, with the periods they bought."""
+    return MembershipOrder.objects.filter(company=company).select_related("period")

@@ -1,7 +1,10 @@
 from rest_framework import serializers
 
+from members.serializers import PeriodSerializer
+
 from . import pricing
-from .models import Order, Payment
+from .models import MembershipOrder, Order, Payment
+from .selectors import order_actions_for
 
 
 class OrderCreateInputSerializer(serializers.Serializer):
@@ -81,6 +84,31 @@ class OrderSerializer(serializers.ModelSerializer):
         return {"id": order.listing_id, "title": order.listing.title, "unit": order.listing.unit}
 
     def get_actions(self, order) -> list[str]:
-        from .selectors import order_actions_for
-
         return order_actions_for(order, self.context.get("company"))
+
+
+# == TrustPass purchases (R-M2) =========================================================
+class MembershipOrderInputSerializer(serializers.Serializer):
+    years = serializers.IntegerField(min_value=1, max_value=3, default=1)
+
+
+class MembershipOrderSerializer(serializers.ModelSerializer):
+    period = PeriodSerializer(read_only=True)
+    pay_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MembershipOrder
+        fields = [
+            "id",
+            "years",
+            "amount",
+            "status",
+            "payment_ref",
+            "period",
+            "created_at",
+            "paid_at",
+            "pay_url",
+        ]
+
+    def get_pay_url(self, obj) -> str | None:
+        return self.context.get("pay_url")

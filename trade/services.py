@@ -5,10 +5,12 @@ that locks the order row (select_for_update) and refuses an illegal move with
 `IllegalTransition` (409), a move of the other party with `WrongParty` (403) and a
 non-party with `OrderNotFound` (404): `order_pay`, `order_ship`, `order_confirm`,
 `order_refund`. A payment arriving (`order_payment_succeeded`, the handler for references
-"order:<id>") moves an order from created to paid.
+"order:<id>") moves an order from created to paid. A settled order (completed or
+refunded) is announced with `trade.signals.order_settled`, inside its transaction.
 
 Payments (for orders and anything else, see trade/gateway.py): `payment_create`,
-`payment_callback_receive`, `payment_settle_directly`, `payment_refund`.
+`payment_callback_receive`, `payment_settle_directly`, `payment_refund`. TrustPass
+purchases are in trade/trustpass_services.py.
 """
 
 from __future__ import annotations
@@ -16,17 +18,16 @@ from __future__ import annotations
 import logging
 import secrets
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from listings.models import Listing
-from members.models import Company
+from members.models import Company, User
 from members.services import notice_send
 
-from . import pricing
+from . import pricing, signals
 from . import state_machine as sm
 from .exceptions import (
     CompanyRequired,
@@ -43,9 +44,6 @@ from .exceptions import (
 )
 from .gateway import get_gateway, get_payment_handler, parse_reference
 from .models import Order, Payment
-
-if TYPE_CHECKING:
-    from members.models import User
 
 log = logging.getLogger(__name__)
 
@@ -214,7 +212,7 @@ def order_confirm(*, order_id: int, by: Company | None) -> Order:
         "交易成功",
         f"订单 {order.pk} 买家已确认收货，货款 ¥{order.total} 已放款，交易成功。",
     )
-    _credit_sources_changed(order, "completed")
+    _order_settled(order, "completed")
     return order
 
 
@@ -255,19 +253,21 @@ def order_refund(
     )
     for company in (order.buyer, order.seller):
         _notify(order, company, "订单已退款", text)
-    _credit_sources_changed(order, "refunded")
+    _order_settled(order, "refunded")
     return order
 
 
-def _credit_sources_changed(order: Order, what: str) -> None:
+def _order_settled(order: Order, outcome: str) -> None:
     """R-C7: a completed or refunded trade is a credit source of both parties (R-C1 activity,
-    R-C4 review rights); recompute their scores after commit."""
-    from credit import services as credit_services
-
-    for company_id in (order.buyer_id, order.seller_id):
-        credit_services.credit_recalculate_on_commit(
-            company_id=company_id, cause=f"order:{order.pk}:{what}"
-        )
+    R-C4 review rights). Sent inside the transaction (trade.signals): credit records the
+    recalculation of both scores there, so it commits with the settlement."""
+    signals.order_settled.send(
+        sender=Order,
+        order_id=order.pk,
+        buyer_id=order.buyer_id,
+        seller_id=order.seller_id,
+        outcome=outcome,
+    )
 
 
 def _notify(order: Order, company: Company, title: str, body: str) -> None:

@@ -12,6 +12,8 @@ urlpatterns = [
     path("my/orders/<int:pk>/ship/", views.order_ship, name="order_ship"),
     path("my/orders/<int:pk>/confirm/", views.order_confirm, name="order_confirm"),
     path("my/orders/<int:pk>/refund/", views.order_refund, name="order_refund"),
+    path("my/trustpass/", views.trustpass_buy, name="trustpass_buy"),
+    path("my/trustpass/orders/<int:pk>/", views.trustpass_purchase, name="trustpass_purchase"),
     path("pay/test/<str:number>/", views.test_gateway_pay, name="test_gateway_pay"),
     path("pay/notify/<str:gateway>/", views.payment_notify, name="payment_notify"),
 ]

@@ -1,4 +1,5 @@
-"""Order pages in the back office (/my/orders/) and the local test gateway's pages.
+"""Order pages in the back office (/my/orders/), the TrustPass purchase pages
+(/my/trustpass/, R-M2) and the local test gateway's pages.
 
 Thin: every change goes through `trade.services`; a `NotFound` becomes a 404 page, any
 other `DomainError` an error message on the page the user came from.
@@ -6,6 +7,7 @@ other `DomainError` an error message on the page the user came from.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,11 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from listings.models import Listing
 from marketplace.exceptions import DomainError, NotFound
+from marketplace.forms import form_add_domain_error
+from members import selectors as member_selectors
 
-from . import pricing, selectors, services
+from . import pricing, selectors, services, trustpass_services
 from . import state_machine as sm
-from .forms import OrderCreateForm, RefundForm, ShipForm
+from .forms import OrderCreateForm, RefundForm, ShipForm, TrustPassBuyForm
 from .gateway import get_gateway
+from .models import MembershipOrder
 
 PAGE_SIZE = 20
 
@@ -298,3 +303,51 @@ def payment_notify(request, gateway: str):
             f"{gw.callback_fail_body}: {exc.code}", content_type="text/plain; charset=utf-8"
         )
     return HttpResponse(gw.callback_ok_body, content_type="text/plain; charset=utf-8")
+
+
+# == TrustPass purchases (R-M2) =========================================================
+def _own_company(request):
+    company = _company(request)
+    if company is None:
+        raise Http404("您的账号尚未关联企业，请联系客服。")
+    return company
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trustpass_buy(request):
+    """R-M2: buy or renew in the back office; payment through the gateway (trade.gateway)."""
+    company = _own_company(request)
+    form = TrustPassBuyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order, payment = trustpass_services.trustpass_purchase_start(
+                company=company, years=form.cleaned_data["years"], by=request.user
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            return redirect(payment.pay_url)
+    state = member_selectors.company_membership_state(company)
+    orders = selectors.company_membership_orders(company)
+    return render(
+        request,
+        "trade/trustpass_buy.html",
+        {
+            "form": form,
+            "company": company,
+            "membership": state,
+            "price": settings.TRUSTPASS_YEAR_PRICE_YUAN,
+            "page_obj": Paginator(orders, 10).get_page(request.GET.get("page")),
+        },
+    )
+
+
+@login_required
+def trustpass_purchase(request, pk: int):
+    """Where the payer comes back to after paying: the order and the period it bought."""
+    company = _own_company(request)
+    order = get_object_or_404(
+        MembershipOrder.objects.select_related("period"), pk=pk, company=company
+    )
+    return render(request, "trade/trustpass_purchase.html", {"order": order, "company": company})

@@ -2,9 +2,9 @@
 
 from django import template
 
-from .. import selectors
-from ..forms import ReviewForm
-from ..models import Rating
+from credit import selectors
+from credit.forms import ReviewForm
+from credit.models import Rating
 
 register = template.Library()
 

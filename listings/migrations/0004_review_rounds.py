@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def fill_title_keys(apps, schema_editor):
-    from listings.checks import normalise_title
+    from listings.review.checks import normalise_title
 
     Listing = apps.get_model("listings", "Listing")
     for listing in Listing.objects.only("pk", "title").iterator():

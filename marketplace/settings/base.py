@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "csp",
     "members",
     "listings",
+    "search",
+    "inquiries",
     "credit",
     "trade",
     "storefront",
@@ -92,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
-                "listings.context_processors.inbox",
+                "inquiries.context_processors.inbox",
             ],
         },
     },
@@ -208,6 +210,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "listings.search_refresh_rank_keys",
         "schedule": crontab(minute="*/5"),
     },
+    # R-S1: live listings whose search document is missing or older than the listing (a
+    # reindex task lost with the broker) are reindexed.
+    "search-index-sweep": {
+        "task": "search.index_sweep",
+        "schedule": crontab(minute="*/2"),
+    },
     # R-C7: every company's score nightly (archive years grow with time alone), set-based;
     # and every minute, recomputations whose message was lost or whose worker died.
     "credit-recalculate-all": {
@@ -271,8 +279,8 @@ SPECTACULAR_SETTINGS = {
         "ListingStatusEnum": "listings.models.Listing.Status",
         "ListingValidityEnum": "listings.models.Listing.Validity",
         "CertificateKindEnum": "credit.models.Certificate.Kind",
-        "InquiryKindEnum": "listings.inquiry_models.Inquiry.Kind",
-        "InquiryMessageKindEnum": "listings.inquiry_models.InquiryMessage.Kind",
+        "InquiryKindEnum": "inquiries.models.Inquiry.Kind",
+        "InquiryMessageKindEnum": "inquiries.models.InquiryMessage.Kind",
     },
 }
 

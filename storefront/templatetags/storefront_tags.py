@@ -2,9 +2,8 @@ from django import template
 from django.conf import settings
 
 from members import privileges
-
-from .. import rules, selectors
-from ..models import MailMessage
+from storefront import rules, selectors
+from storefront.models import MailMessage
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connections
 
-from credit import services
+from credit import recalculation, services
 from credit.models import Review, ScoreHistory
 from marketplace.exceptions import DomainError
 from members.models import Company
@@ -100,7 +100,7 @@ def test_events_are_not_blocked_by_a_running_recalculation():
         with transaction.atomic():
             with connection.cursor() as cur:
                 cur.execute("SET LOCAL lock_timeout = '2s'")
-            services._mark_pending(company_id=seller.company.pk, cause="review")
+            recalculation.mark_pending(company_id=seller.company.pk, cause="review")
             ReviewFactory(order=order, reviewer=buyer.company, reviewee=seller.company)
     finally:
         blocker.rollback()

@@ -365,8 +365,8 @@ def test_score_badge_links_to_the_archive():
 class TestArchiveActivityRecord:
     def test_shows_the_sellers_response_rate(self):
         """R-C1 activity record: the seller's inquiry response rate over the last 90 days."""
-        from listings.inquiry_services import inquiry_reply, inquiry_send
-        from tests.listings.inquiry_factories import seller_and_listing
+        from inquiries.services import inquiry_reply, inquiry_send
+        from tests.inquiries.inquiry_factories import seller_and_listing
 
         seller, listing = seller_and_listing()
         answered = inquiry_send(

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from credit import services
+from credit import recalculation, selectors, services
 from credit.models import Certificate, CreditScore, PendingRecalculation, ScoreHistory
 from credit.tasks import credit_recalculate_task
 from members.models import Company
@@ -282,22 +282,22 @@ class TestOutbox:
 
     def test_a_newer_event_keeps_its_marker(self, monkeypatch):
         company = CompanyFactory(verified=True)
-        services._mark_pending(company_id=company.pk, cause="first")
-        real = services.selectors.company_breakdown
+        recalculation.mark_pending(company_id=company.pk, cause="first")
+        real = selectors.company_breakdown
 
         def breakdown_then_new_event(c, today=None):
             result = real(c, today=today)
-            services._mark_pending(company_id=company.pk, cause="second")  # arrives mid-task
+            recalculation.mark_pending(company_id=company.pk, cause="second")  # arrives mid-task
             return result
 
-        monkeypatch.setattr(services.selectors, "company_breakdown", breakdown_then_new_event)
+        monkeypatch.setattr(selectors, "company_breakdown", breakdown_then_new_event)
         recalc(company)
         marker = PendingRecalculation.objects.get(company=company)
         assert (marker.version, marker.cause) == (2, "second")
 
     def test_sweep_enqueues_what_is_left(self, django_capture_on_commit_callbacks):
         company = CompanyFactory(verified=True)
-        services._mark_pending(company_id=company.pk, cause="lost message")
+        recalculation.mark_pending(company_id=company.pk, cause="lost message")
         assert services.credit_recalculate_pending(older_than_seconds=60) == 0
         assert score_of(company) == 0
         assert services.credit_recalculate_pending(older_than_seconds=0) == 1

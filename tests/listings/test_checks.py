@@ -2,8 +2,8 @@
 
 import pytest
 
-from listings import checks
-from listings.checks import ListingValues, run_checks
+from listings.review import checks
+from listings.review.checks import ListingValues, run_checks
 
 # 40 distinct Chinese characters, so collapsing repeats never merges neighbours.
 HAN = "本公司长期供应各种规格不锈钢无缝管质量可靠价钱优惠欢迎新老客户来电洽谈合作诚信经营交货及时"

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from listings import stats
+from inquiries import stats
 from listings.models import Listing, ListingImage
 from marketplace.uploads import LISTING_UPLOAD_MAX_BYTES
 from tests.factories import CompanyFactory, ListingFactory, TrustPassPeriodFactory, UserFactory

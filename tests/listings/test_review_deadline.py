@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from listings.review_deadline import (
+from listings.review.deadline import (
     format_duration,
     in_fast_window,
     is_overdue,

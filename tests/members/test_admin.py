@@ -1,5 +1,6 @@
 """The staff back office: companies with filters, periods inline, renewal rate; verification
-decisions with a reason. Every change goes through members.services."""
+decisions with a reason. Every change goes through members.services (or
+members.verification_services)."""
 
 from datetime import timedelta
 
@@ -264,7 +265,6 @@ def test_staff_without_the_decide_permission_cannot_decide(client):
         "members_verificationapplication",
         "members_verificationagency",
         "members_membershipreminder",
-        "members_membershiporder",
     ],
 )
 def test_admin_lists_render_with_search(admin_client, companies, name):

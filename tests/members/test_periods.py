@@ -231,25 +231,6 @@ def test_period_update_and_delete_recompute_credit(credit_calls):
     assert credit_calls == [(company.pk, "membership_changed"), (company.pk, "membership_removed")]
 
 
-def test_membership_changed_signal_after_commit(django_capture_on_commit_callbacks):
-    from members.signals import membership_changed
-
-    seen = []
-
-    def listener(sender, company_id, **kwargs):
-        seen.append(company_id)
-
-    membership_changed.connect(listener)
-    try:
-        company = CompanyFactory()
-        with django_capture_on_commit_callbacks(execute=True):
-            services.membership_grant(company=company, starts_on=START, ends_on=END)
-            assert seen == []
-        assert seen == [company.pk]
-    finally:
-        membership_changed.disconnect(listener)
-
-
 def test_membership_state_for_the_dashboard():
     company = _company_with_period()
     state = selectors.company_membership_state(company, today=date(2027, 2, 20))

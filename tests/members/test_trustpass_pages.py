@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members import privileges, services
+from members import privileges, services, verification_services
 from members.models import Notice, VerificationApplication
 from tests.factories import CompanyFactory, ListingFactory, TrustPassPeriodFactory, UserFactory
 from tests.members.factories import VALID_NUMBERS, VerificationAgencyFactory
@@ -62,10 +62,6 @@ def test_landing_page_in_english(client):
 
 
 def test_dashboard_for_a_trustpass_member(client, trustpass_member):
-    company = trustpass_member.company
-    ListingFactory(company=company, status="live")
-    ListingFactory(company=company, status="live")
-    ListingFactory(company=company, status="pending_review")
     client.force_login(trustpass_member)
     html = _text(client.get("/my/"))
     last = timezone.localdate() + timedelta(days=334)
@@ -73,12 +69,29 @@ def test_dashboard_for_a_trustpass_member(client, trustpass_member):
     assert f"有效期至 {last:%Y-%m-%d}" in html and "还剩 335 天" in html
     assert "未认证" in html and reverse("members:verification") in html
     assert "信用积分" in html
+    assert reverse("trade:trustpass_buy") in html
+
+
+def test_dashboard_shows_the_listing_counts(client, trustpass_member):
+    """The 我的供求信息 card: its numbers come from the listings app's dashboard provider
+    (registered in ListingsConfig.ready, members.dashboard)."""
+    company = trustpass_member.company
+    ListingFactory(company=company, status="live")
+    ListingFactory(company=company, status="live")
+    ListingFactory(company=company, status="pending_review")
+    client.force_login(trustpass_member)
+    html = _text(client.get("/my/"))
     counts = re.search(r'<table class="data listing-counts">(.*?)</table>', html, re.S).group(1)
     headers = re.findall(r"<th scope=\"col\">(.*?)</th>", counts)
     cells = re.findall(r"<td>(\d+)</td>", counts)
     assert dict(zip(headers, cells, strict=True))["已上网"] == "2"
     assert dict(zip(headers, cells, strict=True))["审核中"] == "1"
-    assert 'id="listing-stats"' in html  # the listings app's statistics partial
+
+
+def test_dashboard_shows_the_listing_statistics(client, trustpass_member):
+    """The inquiries app's statistics card (a dashboard panel registered by that app)."""
+    client.force_login(trustpass_member)
+    assert 'id="listing-stats"' in _text(client.get("/my/"))
 
 
 def test_dashboard_for_an_ordinary_member_and_after_lapse(client, member):
@@ -97,22 +110,22 @@ def test_dashboard_for_an_ordinary_member_and_after_lapse(client, member):
 def test_dashboard_shows_verification_states(client, member):
     agency = VerificationAgencyFactory()
     client.force_login(member)
-    app = services.verification_apply(
+    app = verification_services.verification_apply(
         company=member.company,
         agency=agency,
         registration_number=VALID_NUMBERS[0],
         applicant_name="王",
     )
     assert "审核中" in _text(client.get("/my/"))
-    services.verification_reject(application=app, reason="营业执照已过期")
+    verification_services.verification_reject(application=app, reason="营业执照已过期")
     assert "营业执照已过期" in _text(client.get("/my/"))
-    app2 = services.verification_apply(
+    app2 = verification_services.verification_apply(
         company=member.company,
         agency=agency,
         registration_number=VALID_NUMBERS[0],
         applicant_name="王",
     )
-    services.verification_approve(application=app2)
+    verification_services.verification_approve(application=app2)
     html = _text(client.get("/my/"))
     assert 'class="badge badge-verified"' in html
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from members import services
+from members import verification_services
 from members.models import Company, Notice, VerificationApplication
 from tests.conftest import auth_client
 from tests.factories import CompanyFactory, UserFactory
@@ -22,7 +22,7 @@ def agency():
 
 
 def _apply(company, agency, number=VALID_NUMBERS[0], **kwargs):
-    return services.verification_apply(
+    return verification_services.verification_apply(
         company=company,
         agency=agency,
         registration_number=number,
@@ -77,14 +77,14 @@ def test_approve_sets_the_badge_notifies_and_recalculates_credit(
     staff = UserFactory(is_staff=True)
     app = _apply(company, agency)
     with django_capture_on_commit_callbacks(execute=True):
-        services.verification_approve(application=app, by=staff)
+        verification_services.verification_approve(application=app, by=staff)
     company.refresh_from_db()
     app.refresh_from_db()
     assert company.verified and app.status == "approved" and app.decided_by == staff
     assert credit_calls == [(company.pk, "verification_approved")]
     assert Notice.objects.filter(company=company, kind="verification").count() == 1
     # Approving twice changes nothing (R-C2: +10 once; the score is recomputed anyway).
-    services.verification_approve(application=app, by=staff)
+    verification_services.verification_approve(application=app, by=staff)
     assert VerificationApplication.objects.filter(company=company, status="approved").count() == 1
     with pytest.raises(Exception) as exc:
         _apply(company, agency)
@@ -95,9 +95,9 @@ def test_reject_needs_a_reason_and_allows_a_new_application(agency, credit_calls
     company = CompanyFactory()
     app = _apply(company, agency)
     with pytest.raises(Exception) as exc:
-        services.verification_reject(application=app, reason=" ")
+        verification_services.verification_reject(application=app, reason=" ")
     assert exc.value.code == "reason_required"
-    services.verification_reject(application=app, reason="代码与营业执照不一致")
+    verification_services.verification_reject(application=app, reason="代码与营业执照不一致")
     app.refresh_from_db()
     assert app.status == "rejected" and app.reason == "代码与营业执照不一致"
     assert not Company.objects.get(pk=company.pk).verified
@@ -105,7 +105,7 @@ def test_reject_needs_a_reason_and_allows_a_new_application(agency, credit_calls
     notice = Notice.objects.get(company=company, kind="verification")
     assert "代码与营业执照不一致" in notice.body
     with pytest.raises(Exception) as exc:
-        services.verification_approve(application=app)
+        verification_services.verification_approve(application=app)
     assert exc.value.code == "verification_not_pending"
     assert _apply(company, agency).status == "pending"
 
@@ -114,10 +114,10 @@ def test_revoke_removes_the_badge_and_recalculates(agency, credit_calls):
     company = CompanyFactory()
     app = _apply(company, agency)
     with pytest.raises(Exception) as exc:
-        services.verification_revoke(application=app, reason="伪造")
+        verification_services.verification_revoke(application=app, reason="伪造")
     assert exc.value.code == "verification_not_pending"
-    services.verification_approve(application=app)
-    services.verification_revoke(application=app, reason="营业执照已吊销")
+    verification_services.verification_approve(application=app)
+    verification_services.verification_revoke(application=app, reason="营业执照已吊销")
     company.refresh_from_db()
     assert not company.verified
     assert [c for _, c in credit_calls] == ["verification_approved", "verification_revoked"]
@@ -125,7 +125,7 @@ def test_revoke_removes_the_badge_and_recalculates(agency, credit_calls):
 
 def test_a_number_verified_for_another_company_is_refused(agency):
     first = _apply(CompanyFactory(), agency)
-    services.verification_approve(application=first)
+    verification_services.verification_approve(application=first)
     with pytest.raises(Exception) as exc:
         _apply(CompanyFactory(), agency)
     assert exc.value.code == "registration_number_taken"

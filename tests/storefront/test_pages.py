@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from listings import inquiry_services
-from listings.inquiry_models import Inquiry
+from inquiries import services as inquiry_services
+from inquiries.models import Inquiry
 from listings.models import Listing
 from storefront import services
 from tests.factories import CategoryFactory, CompanyFactory, ListingFactory, UserFactory

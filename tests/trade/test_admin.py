@@ -1,9 +1,10 @@
-"""Admin: orders and payments are listed, filtered and searched; staff refund a disputed
-trade through the service; rows cannot be added or deleted by hand."""
+"""Admin: orders, payments and TrustPass orders are listed, filtered and searched; staff
+refund a disputed trade through the service; rows cannot be added or deleted by hand."""
 
 import pytest
 from django.test import Client
 
+from trade import trustpass_services
 from trade.models import Order, Payment
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,13 @@ def test_refund_action_calls_the_service_and_reports_refusals(staff, make_order)
     assert Order.objects.get(pk=paid.pk).status == "refunded"
     assert Order.objects.get(pk=completed.pk).status == "completed"
     assert Payment.objects.get(reference=f"order:{paid.pk}").status == "refunded"
+
+
+def test_trustpass_orders_are_listed_read_only(staff, member):
+    order, _ = trustpass_services.trustpass_purchase_start(company=member.company, years=2)
+    url = "/admin/trade/membershiporder/"
+    listed = staff.get(url, {"q": member.company.member_id, "status__exact": "created"})
+    assert listed.status_code == 200 and f"{url}{order.pk}/change/" in listed.content.decode()
+    assert staff.get(f"{url}{order.pk}/change/").status_code == 200
+    assert staff.get(f"{url}add/").status_code == 403
+    assert staff.get(f"{url}{order.pk}/delete/").status_code == 403

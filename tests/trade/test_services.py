@@ -26,20 +26,6 @@ from trade.models import Order, Payment
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def credit_calls(monkeypatch):
-    """Records calls of the credit hook (credit.services is another area's interface)."""
-    calls = []
-    import credit.services
-
-    monkeypatch.setattr(
-        credit.services,
-        "credit_recalculate_on_commit",
-        lambda *, company_id, cause: calls.append((company_id, cause)),
-    )
-    return calls
-
-
 # -- order_create ----------------------------------------------------------------------
 def test_create_makes_a_created_order_at_the_fixed_price(listing, buyer_user):
     order = services.order_create(buyer=buyer_user.company, listing_id=listing.pk, quantity=3)

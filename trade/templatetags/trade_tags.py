@@ -2,8 +2,8 @@
 
 from django import template
 
-from .. import pricing, selectors
-from .. import state_machine as sm
+from trade import pricing, selectors
+from trade import state_machine as sm
 
 register = template.Library()
 

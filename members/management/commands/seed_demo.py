@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from members.demo import ensure_staff_account
+
 SEEDERS = ["members.demo", "listings.demo", "trade.demo", "credit.demo", "storefront.demo"]
 
 
@@ -22,8 +24,6 @@ class Command(BaseCommand):
                 module.seed(self.stdout)
         embedded = "sqlite" in settings.DATABASES["default"]["ENGINE"]
         if embedded:
-            from members.demo import ensure_staff_account
-
             username, password = ensure_staff_account()
             self.stdout.write(
                 self.style.SUCCESS(

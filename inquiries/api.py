@@ -1,0 +1,236 @@
+"""JSON API of inquiries and quotations (API.md: Inquiries; Search and buy leads: quotes).
+
+Thin views over `inquiries.services` / `inquiries.selectors`, with the serializers of
+`inquiries.serializers`; errors are rendered by the project's
+exception handler (`{code, detail, rule, fields}`; 429 carries `Retry-After`).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from marketplace.pagination import PageNumberPagination
+from members import privileges
+from members.selectors import company_get_public
+
+from . import selectors, services
+from .exceptions import ListingNotInquirable, TrustPassRequired
+from .serializers import (
+    FAVOURITE_SCHEMA,
+    FAVOURITES_PAGE_SCHEMA,
+    INBOX_PAGE_SCHEMA,
+    INQUIRY_CREATED_SCHEMA,
+    MARKED_SCHEMA,
+    QUOTE_CREATED_SCHEMA,
+    REPLY_SCHEMA,
+    REPORT_SCHEMA,
+    THREAD_DETAIL_SCHEMA,
+    FavouriteInput,
+    InquiryInput,
+    QuoteInput,
+    ReplyInput,
+    ReportInput,
+    ThreadOut,
+    favourite_out,
+    message_out,
+)
+
+# --- views -------------------------------------------------------------------------------
+
+
+class ListingInquiryCreateApi(APIView):
+    """POST /api/v1/listings/{id}/inquiries/ — R-I1, rate-limited per sender (429)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=InquiryInput, responses={201: INQUIRY_CREATED_SCHEMA}, tags=["inquiries"]
+    )
+    def post(self, request, pk: int):
+        data = InquiryInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        thread = services.inquiry_send(
+            sender=request.user,
+            message=data.validated_data["message"],
+            quantity=data.validated_data.get("quantity"),
+            listing=pk,
+        )
+        msg = thread.new_message
+        return Response(
+            {
+                "id": thread.pk,
+                "message_id": msg.pk,
+                "listing": thread.listing_id,
+                "created_at": serializers.DateTimeField().to_representation(msg.created_at),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class InboxListApi(APIView):
+    """GET /api/v1/inbox/ — the caller's received inquiries and quotes (`?box=sent` for the
+    ones it sent, `?box=all` for both; `?unread=1` for unread only)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="inbox_list",
+        parameters=[
+            OpenApiParameter(
+                "box", str, enum=["received", "sent", "all"], description="默认 received"
+            ),
+            OpenApiParameter("unread", str, enum=["1"], description="只看未读"),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: INBOX_PAGE_SCHEMA},
+        tags=["inquiries"],
+    )
+    def get(self, request):
+        company = request.user.company
+        box = request.query_params.get("box", "received")
+        if box not in ("received", "sent", "all"):
+            box = "received"
+        unread_only = request.query_params.get("unread") in ("1", "true")
+        qs = [] if company is None else selectors.inbox_threads_annotated(company, box, unread_only)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        body = ThreadOut(page, many=True, context={"company": company}).data
+        return paginator.get_paginated_response(body)
+
+
+class InboxDetailApi(APIView):
+    """GET /api/v1/inbox/{id}/ — one thread with its messages; marks them read."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: THREAD_DETAIL_SCHEMA}, tags=["inquiries"])
+    def get(self, request, pk: int):
+        company = request.user.company
+        thread = selectors.inquiry_get_for_company(company=company, inquiry_id=pk)
+        services.inquiry_mark_read(user=request.user, inquiry_id=thread.pk)
+        item = selectors.inbox_threads_annotated(company, "all", False).get(pk=thread.pk)
+        out = ThreadOut(item, context={"company": company}).data
+        out["messages"] = [message_out(m, company) for m in thread.messages.all()]
+        return Response(out)
+
+
+class InboxReplyApi(APIView):
+    """POST /api/v1/inbox/{id}/reply/ — either party answers; a third member gets 404."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=ReplyInput, responses={201: REPLY_SCHEMA}, tags=["inquiries"])
+    def post(self, request, pk: int):
+        company = request.user.company
+        selectors.inquiry_get_for_company(company=company, inquiry_id=pk)  # 404 first
+        data = ReplyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        msg = services.inquiry_reply(
+            sender=request.user, inquiry_id=pk, message=data.validated_data["message"]
+        )
+        return Response(
+            {
+                "id": msg.pk,
+                "inquiry": msg.inquiry_id,
+                "message": msg.body,
+                "created_at": serializers.DateTimeField().to_representation(msg.created_at),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class InboxReadApi(APIView):
+    """POST /api/v1/inbox/{id}/read/ — mark the thread read for the caller's company."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: MARKED_SCHEMA}, tags=["inquiries"])
+    def post(self, request, pk: int):
+        marked = services.inquiry_mark_read(user=request.user, inquiry_id=pk)
+        return Response({"marked": marked})
+
+
+class BuyLeadQuoteCreateApi(APIView):
+    """POST /api/v1/buy-leads/{id}/quotes/ — R-M3.1: TrustPass only (403 trustpass_required)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=QuoteInput, responses={201: QUOTE_CREATED_SCHEMA}, tags=["buy-leads"])
+    def post(self, request, pk: int):
+        lead = services.buy_lead_for_quote(listing_id=pk)  # 404 when no such live lead
+        if not privileges.can_quote(request.user.company):
+            raise TrustPassRequired(services.QUOTE_TRUSTPASS_DETAIL, rule="R-M3.1")
+        data = QuoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        quote = services.quote_send(sender=request.user, listing=lead, **data.validated_data)
+        return Response(
+            {
+                "id": quote.pk,
+                "inquiry": quote.message.inquiry_id,
+                "listing": lead.pk,
+                "unit_price": str(quote.unit_price),
+                "quantity": quote.quantity,
+                "message": quote.message.body,
+                "created_at": serializers.DateTimeField().to_representation(quote.created_at),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+# --- favourites and reports --------------------------------------------------------------
+
+
+class FavouriteListApi(APIView):
+    """GET/POST /api/v1/favourites/ — the caller's favourite listings and suppliers."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="favourites_list", responses={200: FAVOURITES_PAGE_SCHEMA}, tags=["favourites"]
+    )
+    def get(self, request):
+        kind = "suppliers" if request.query_params.get("kind") == "suppliers" else "listings"
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            selectors.favourites_of(user=request.user, kind=kind), request, view=self
+        )
+        return paginator.get_paginated_response([favourite_out(f) for f in page])
+
+    @extend_schema(request=FavouriteInput, responses={201: FAVOURITE_SCHEMA}, tags=["favourites"])
+    def post(self, request):
+        data = FavouriteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data.get("listing"):
+            fav = services.favourite_add(user=request.user, listing=data.validated_data["listing"])
+        else:
+            company = company_get_public(member_id=data.validated_data["member_id"])
+            fav = services.favourite_add(user=request.user, company=company)
+        return Response(favourite_out(fav), status=status.HTTP_201_CREATED)
+
+
+class FavouriteDeleteApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={204: None}, tags=["favourites"])
+    def delete(self, request, pk: int):
+        services.favourite_remove(user=request.user, favourite_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ListingReportCreateApi(APIView):
+    """POST /api/v1/listings/{id}/reports/ — report a live listing to staff."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=ReportInput, responses={201: REPORT_SCHEMA}, tags=["inquiries"])
+    def post(self, request, pk: int):
+        if not selectors.listing_is_live(listing_id=pk):
+            raise ListingNotInquirable("该信息不存在或已下架，无需举报。")
+        data = ReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_create(reporter=request.user, listing=pk, **data.validated_data)
+        return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,127 @@
+"""What a search returns (`SearchPage` of `SearchHit`s) and the values both search engines
+share: the parsed filters, a matched row with its R-S2/R-S3 sort key, TrustPass at `now`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from listings.models import Listing
+from marketplace.exceptions import DomainError
+from members import privileges
+from members.models import Company
+
+from . import ranking
+from .tokenize import (
+    Query,
+)
+
+# rank_key of a TrustPass listing and up: the slice with GIN indexes of its own (migration
+# 0008, which writes the same number), read first when it should hold the page.
+TOP_KEY = ranking.TRUSTPASS_KEY
+MAX_PAGE_SIZE = 100
+# Not needed on a result card; the documents are large (and TOASTed).
+HEAVY_FIELDS = (
+    "search_title",
+    "search_document",
+    "search_sig",
+    "description",
+    "rejection_reasons",
+    "price_tiers",
+)
+DEFAULT_PAGE_SIZE = 20
+
+
+def max_results() -> int:
+    return int(getattr(settings, "SEARCH_MAX_RESULTS", 1000))
+
+
+@dataclass
+class SearchHit:
+    listing: Listing
+    match_level: int  # 3, 2, 1 (R-S2 key 1); 0 when browsing without a query
+    demoted: bool  # R-S3
+    trustpass: bool  # R-S2 key 2 at the time of the search
+    rank_key: int
+    title_parts: list = field(default_factory=list)
+    image_url: str | None = None  # the first image (in one query with the listing)
+
+
+@dataclass
+class SearchPage:
+    query: Query
+    hits: list[SearchHit]
+    count: int  # exact, up to max_results()
+    capped: bool  # more than max_results() listings matched
+    page: int
+    page_size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+class InvalidSearch(DomainError):
+    code = "invalid_search"
+    rule = "R-S1"
+
+
+@dataclass
+class Row:
+    id: int
+    demoted: bool
+    level: int
+    key: int
+    published_at: datetime | None
+
+    def sort_key(self):
+        return ranking.sort_key(
+            demoted=self.demoted,
+            level=self.level,
+            key=self.key,
+            published_at=self.published_at,
+            listing_id=self.id,
+        )
+
+
+@dataclass
+class Filters:
+    kind: str
+    category_ids: list[int] | None
+    province: str
+    trustpass_only: bool
+    fixed_price_only: bool
+
+
+def trustpass_day(now: datetime):
+    """The day whose TrustPass counts at `now` (R-M2 days are Asia/Shanghai days)."""
+    return timezone.localtime(now, timezone.get_default_timezone()).date()
+
+
+def trustpass_by_company(company_ids, now: datetime) -> dict[int, bool]:
+    """TrustPass at `now` for many companies in one query, asked of members.privileges."""
+    companies = Company.objects.filter(pk__in=set(company_ids)).only("pk").order_by()
+    return {
+        c.pk: privileges.has_ranking_priority(c)
+        for c in companies.with_trustpass(trustpass_day(now))
+    }
+
+
+def current_key(values: dict, trustpass: bool, now: datetime) -> int:
+    return ranking.rank_key(
+        trustpass=trustpass,
+        fixed_price=values["fixed_price"],
+        supports_escrow=values["supports_escrow"],
+        fresh=ranking.is_fresh(values["published_at"], now),
+    )
