@@ -500,6 +500,7 @@ def load(n: int, gen: Generator, now: datetime) -> dict:
         "rank_demoted",
         "rank_key",
         "rank_valid_until",
+        "search_indexed_at",
     ]
     lextra = not_null_defaults("listings_listing", set(lcols))
     lcols_all = lcols + list(lextra)
@@ -629,7 +630,7 @@ def _gen_chunk(task: tuple[int, int]) -> str:
             rng.randint(10, 99999), fixed, escrow, rng.choice(PROVINCES), "", 30, "", "", "",
             "[]", pub, pub, (published + timedelta(days=120)).isoformat(), pub, pub, title_tv,
             doc_tv, lexemes_signature(lexemes), ranking.flood_group_key(product), False, key,
-            valid.isoformat() if valid else None, *extra,
+            valid.isoformat() if valid else None, pub, *extra,
         ]  # fmt: skip
         out.append("\t".join(esc(v) for v in row))
         prev = (company_id, product, published)

@@ -13,9 +13,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.exceptions import DomainError
 from marketplace.pagination import PageNumberPagination
 from members.models import Company
+from members.selectors import user_company
 from trade.models import Order
 
 from . import selectors, services
@@ -122,13 +122,6 @@ class RejectInputSerializer(serializers.Serializer):
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _own_company(request) -> Company:
-    company = getattr(request.user, "company", None)
-    if company is None:
-        raise DomainError("您的账号尚未关联企业，请联系客服。", code="no_company", status_code=403)
-    return company
-
-
 class CanVerifyCertificates(permissions.BasePermission):
     """Staff with the `credit.verify_certificate` permission (API.md: staff endpoints)."""
 
@@ -188,7 +181,7 @@ class CertificatesApi(APIView):
         responses={201: CertificateSerializer},
     )
     def post(self, request):
-        company = _own_company(request)
+        company = user_company(request.user)
         data = CertificateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -199,7 +192,7 @@ class CertificatesApi(APIView):
 
     @extend_schema(responses=CertificateSerializer(many=True))
     def get(self, request):
-        company = _own_company(request)
+        company = user_company(request.user)
         qs = selectors.certificates_own(company)
         paginator = self._paginator()
         page = paginator.paginate_queryset(qs, request, view=self)
@@ -216,7 +209,9 @@ class CertificateDetailApi(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, certificate_id: int):
-        services.certificate_delete(company=_own_company(request), certificate_id=certificate_id)
+        services.certificate_delete(
+            company=user_company(request.user), certificate_id=certificate_id
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -268,12 +263,12 @@ class ReferencesApi(APIView):
 
     @extend_schema(responses=ReferenceSerializer(many=True))
     def get(self, request):
-        refs = selectors.references_of(_own_company(request))
+        refs = selectors.references_of(user_company(request.user))
         return Response(ReferenceSerializer(refs, many=True).data)
 
     @extend_schema(request=ReferenceSerializer, responses={201: ReferenceSerializer})
     def post(self, request):
-        company = _own_company(request)
+        company = user_company(request.user)
         ref = services.reference_add(
             company=company,
             name=str(request.data.get("name", "")),
@@ -289,7 +284,7 @@ class ReferenceDetailApi(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, reference_id: int):
-        services.reference_remove(company=_own_company(request), reference_id=reference_id)
+        services.reference_remove(company=user_company(request.user), reference_id=reference_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from marketplace.exceptions import DomainError
 from marketplace.forms import form_add_domain_error
 from members.models import Company
+from members.selectors import user_company
 
 from . import selectors, services
 from .forms import CertificateForm, ReferenceForm, ReviewForm
@@ -49,15 +50,8 @@ def archive(request, member_id: str):
     )
 
 
-def _company_or_404(request) -> Company:
-    company = getattr(request.user, "company", None)
-    if company is None:
-        raise Http404("您的账号尚未关联企业。")
-    return company
-
-
 def _back_office(request, *, certificate_form=None, reference_form=None, status=200):
-    company = _company_or_404(request)
+    company = user_company(request.user)
     return render(
         request,
         "credit/my_credit.html",
@@ -83,7 +77,7 @@ def my_credit(request):
 @login_required
 @require_POST
 def certificate_upload(request):
-    company = _company_or_404(request)
+    company = user_company(request.user)
     form = CertificateForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -105,7 +99,7 @@ def certificate_upload(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def certificate_delete(request, certificate_id: int):
-    company = _company_or_404(request)
+    company = user_company(request.user)
     certificate = get_object_or_404(selectors.certificates_own(company), pk=certificate_id)
     if request.method == "POST":
         services.certificate_delete(company=company, certificate_id=certificate.pk)
@@ -126,7 +120,7 @@ def certificate_delete(request, certificate_id: int):
 @login_required
 @require_POST
 def reference_add(request):
-    company = _company_or_404(request)
+    company = user_company(request.user)
     form = ReferenceForm(request.POST)
     if form.is_valid():
         try:
@@ -142,7 +136,7 @@ def reference_add(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reference_delete(request, reference_id: int):
-    company = _company_or_404(request)
+    company = user_company(request.user)
     reference = get_object_or_404(selectors.references_of(company), pk=reference_id)
     if request.method == "POST":
         services.reference_remove(company=company, reference_id=reference.pk)

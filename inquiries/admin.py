@@ -1,4 +1,4 @@
-"""Admin of the inquiry models (imported by listings/admin.py): the staff queue of listing
+"""Admin of the inquiry models: the staff queue of listing
 reports, and read-only views of inquiries and quotations (for complaints and disputes)."""
 
 from django.contrib import admin, messages

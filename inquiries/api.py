@@ -8,7 +8,7 @@ exception handler (`{code, detail, rule, fields}`; 429 carries `Retry-After`).
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,23 +19,21 @@ from members.selectors import company_get_public
 from . import selectors, services
 from .exceptions import ListingNotInquirable, TrustPassRequired
 from .serializers import (
-    FAVOURITE_SCHEMA,
     FAVOURITES_PAGE_SCHEMA,
     INBOX_PAGE_SCHEMA,
-    INQUIRY_CREATED_SCHEMA,
-    MARKED_SCHEMA,
-    QUOTE_CREATED_SCHEMA,
-    REPLY_SCHEMA,
-    REPORT_SCHEMA,
-    THREAD_DETAIL_SCHEMA,
     FavouriteInput,
+    FavouriteSerializer,
+    InboxMarkedSerializer,
+    InboxReplyCreatedSerializer,
+    InboxThreadDetailSerializer,
+    InboxThreadSerializer,
+    InquiryCreatedSerializer,
     InquiryInput,
+    QuoteCreatedSerializer,
     QuoteInput,
     ReplyInput,
+    ReportCreatedSerializer,
     ReportInput,
-    ThreadOut,
-    favourite_out,
-    message_out,
 )
 
 # --- views -------------------------------------------------------------------------------
@@ -47,7 +45,7 @@ class ListingInquiryCreateApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        request=InquiryInput, responses={201: INQUIRY_CREATED_SCHEMA}, tags=["inquiries"]
+        request=InquiryInput, responses={201: InquiryCreatedSerializer}, tags=["inquiries"]
     )
     def post(self, request, pk: int):
         data = InquiryInput(data=request.data)
@@ -58,16 +56,7 @@ class ListingInquiryCreateApi(APIView):
             quantity=data.validated_data.get("quantity"),
             listing=pk,
         )
-        msg = thread.new_message
-        return Response(
-            {
-                "id": thread.pk,
-                "message_id": msg.pk,
-                "listing": thread.listing_id,
-                "created_at": serializers.DateTimeField().to_representation(msg.created_at),
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(InquiryCreatedSerializer(thread).data, status=status.HTTP_201_CREATED)
 
 
 class InboxListApi(APIView):
@@ -98,7 +87,7 @@ class InboxListApi(APIView):
         qs = [] if company is None else selectors.inbox_threads_annotated(company, box, unread_only)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        body = ThreadOut(page, many=True, context={"company": company}).data
+        body = InboxThreadSerializer(page, many=True, context={"company": company}).data
         return paginator.get_paginated_response(body)
 
 
@@ -107,15 +96,14 @@ class InboxDetailApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: THREAD_DETAIL_SCHEMA}, tags=["inquiries"])
+    @extend_schema(responses={200: InboxThreadDetailSerializer}, tags=["inquiries"])
     def get(self, request, pk: int):
         company = request.user.company
         thread = selectors.inquiry_get_for_company(company=company, inquiry_id=pk)
         services.inquiry_mark_read(user=request.user, inquiry_id=thread.pk)
         item = selectors.inbox_threads_annotated(company, "all", False).get(pk=thread.pk)
-        out = ThreadOut(item, context={"company": company}).data
-        out["messages"] = [message_out(m, company) for m in thread.messages.all()]
-        return Response(out)
+        context = {"company": company, "messages": thread.messages.all()}
+        return Response(InboxThreadDetailSerializer(item, context=context).data)
 
 
 class InboxReplyApi(APIView):
@@ -123,7 +111,9 @@ class InboxReplyApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=ReplyInput, responses={201: REPLY_SCHEMA}, tags=["inquiries"])
+    @extend_schema(
+        request=ReplyInput, responses={201: InboxReplyCreatedSerializer}, tags=["inquiries"]
+    )
     def post(self, request, pk: int):
         company = request.user.company
         selectors.inquiry_get_for_company(company=company, inquiry_id=pk)  # 404 first
@@ -132,15 +122,7 @@ class InboxReplyApi(APIView):
         msg = services.inquiry_reply(
             sender=request.user, inquiry_id=pk, message=data.validated_data["message"]
         )
-        return Response(
-            {
-                "id": msg.pk,
-                "inquiry": msg.inquiry_id,
-                "message": msg.body,
-                "created_at": serializers.DateTimeField().to_representation(msg.created_at),
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(InboxReplyCreatedSerializer(msg).data, status=status.HTTP_201_CREATED)
 
 
 class InboxReadApi(APIView):
@@ -148,10 +130,10 @@ class InboxReadApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: MARKED_SCHEMA}, tags=["inquiries"])
+    @extend_schema(request=None, responses={200: InboxMarkedSerializer}, tags=["inquiries"])
     def post(self, request, pk: int):
         marked = services.inquiry_mark_read(user=request.user, inquiry_id=pk)
-        return Response({"marked": marked})
+        return Response(InboxMarkedSerializer({"marked": marked}).data)
 
 
 class BuyLeadQuoteCreateApi(APIView):
@@ -159,7 +141,7 @@ class BuyLeadQuoteCreateApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=QuoteInput, responses={201: QUOTE_CREATED_SCHEMA}, tags=["buy-leads"])
+    @extend_schema(request=QuoteInput, responses={201: QuoteCreatedSerializer}, tags=["buy-leads"])
     def post(self, request, pk: int):
         lead = services.buy_lead_for_quote(listing_id=pk)  # 404 when no such live lead
         if not privileges.can_quote(request.user.company):
@@ -167,18 +149,7 @@ class BuyLeadQuoteCreateApi(APIView):
         data = QuoteInput(data=request.data)
         data.is_valid(raise_exception=True)
         quote = services.quote_send(sender=request.user, listing=lead, **data.validated_data)
-        return Response(
-            {
-                "id": quote.pk,
-                "inquiry": quote.message.inquiry_id,
-                "listing": lead.pk,
-                "unit_price": str(quote.unit_price),
-                "quantity": quote.quantity,
-                "message": quote.message.body,
-                "created_at": serializers.DateTimeField().to_representation(quote.created_at),
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(QuoteCreatedSerializer(quote).data, status=status.HTTP_201_CREATED)
 
 
 # --- favourites and reports --------------------------------------------------------------
@@ -198,9 +169,11 @@ class FavouriteListApi(APIView):
         page = paginator.paginate_queryset(
             selectors.favourites_of(user=request.user, kind=kind), request, view=self
         )
-        return paginator.get_paginated_response([favourite_out(f) for f in page])
+        return paginator.get_paginated_response(FavouriteSerializer(page, many=True).data)
 
-    @extend_schema(request=FavouriteInput, responses={201: FAVOURITE_SCHEMA}, tags=["favourites"])
+    @extend_schema(
+        request=FavouriteInput, responses={201: FavouriteSerializer}, tags=["favourites"]
+    )
     def post(self, request):
         data = FavouriteInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -209,7 +182,7 @@ class FavouriteListApi(APIView):
         else:
             company = company_get_public(member_id=data.validated_data["member_id"])
             fav = services.favourite_add(user=request.user, company=company)
-        return Response(favourite_out(fav), status=status.HTTP_201_CREATED)
+        return Response(FavouriteSerializer(fav).data, status=status.HTTP_201_CREATED)
 
 
 class FavouriteDeleteApi(APIView):
@@ -226,11 +199,13 @@ class ListingReportCreateApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=ReportInput, responses={201: REPORT_SCHEMA}, tags=["inquiries"])
+    @extend_schema(
+        request=ReportInput, responses={201: ReportCreatedSerializer}, tags=["inquiries"]
+    )
     def post(self, request, pk: int):
         if not selectors.listing_is_live(listing_id=pk):
             raise ListingNotInquirable("该信息不存在或已下架，无需举报。")
         data = ReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.report_create(reporter=request.user, listing=pk, **data.validated_data)
-        return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
+        return Response(ReportCreatedSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,8 @@ class InquiriesConfig(AppConfig):
     verbose_name = "询盘与收藏"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django imports apps.py while it fills the app
+        # registry, before models may be imported.
         from members.dashboard import register_dashboard_panel
 
         # Answers listings' signals (a displayed listing counts a view, R-L5).

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from . import services
-from .models import Favourite, InquiryMessage, ListingReport
+from .models import Inquiry, InquiryMessage, ListingReport, Quote
 
 # --- input -------------------------------------------------------------------------------
 
@@ -67,116 +67,145 @@ class QuoteInput(serializers.Serializer):
     )
 
 
-# --- output ------------------------------------------------------------------------------
+# --- output: these serializers are also the response shapes of the OpenAPI schema -------
 
 
-def company_out(c) -> dict:
-    return {"member_id": c.member_id, "name": c.name}
+class InquiryCompanySerializer(serializers.Serializer):
+    member_id = serializers.CharField()
+    name = serializers.CharField()
 
 
-def listing_out(listing) -> dict | None:
-    if listing is None:
-        return None
-    return {"id": listing.pk, "title": listing.title, "kind": listing.kind}
+class InquiryListingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    kind = serializers.CharField()
 
 
-def quote_out(q) -> dict | None:
-    if q is None:
-        return None
-    return {"id": q.pk, "unit_price": str(q.unit_price), "quantity": q.quantity}
+class InquiryQuoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    quantity = serializers.IntegerField()
 
 
-class ThreadOut(serializers.Serializer):
-    """One thread of the inbox (the `id` is what /inbox/{id}/reply/ takes)."""
+class InboxThreadSerializer(serializers.Serializer):
+    """One thread of the inbox (the `id` is what /inbox/{id}/reply/ takes), from
+    `selectors.inbox_threads_annotated`; `context["company"]` is the reader's company."""
 
-    def to_representation(self, thread):
-        company = self.context["company"]
-        quote = None
-        if getattr(thread, "quote_id", None):
-            quote = {
-                "id": thread.quote_id,
-                "unit_price": str(thread.quote_unit_price),
-                "quantity": thread.quote_quantity,
-            }
-        return {
-            "id": thread.pk,
-            "kind": thread.kind,
-            "direction": "received" if thread.seller_id == company.pk else "sent",
-            "subject": thread.subject,
-            "listing": listing_out(thread.listing),
-            "counterpart": company_out(thread.counterpart(company)),
-            "message": thread.first_body,
-            "quantity": thread.first_quantity,
-            "quote": quote,
-            "last_message": thread.last_body,
-            "message_count": thread.message_count,
-            "unread": thread.unread,
-            "created_at": serializers.DateTimeField().to_representation(thread.created_at),
-            "last_message_at": serializers.DateTimeField().to_representation(
-                thread.last_message_at
-            ),
-        }
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.ChoiceField(choices=Inquiry.Kind.choices)
+    direction = serializers.SerializerMethodField()
+    subject = serializers.CharField()
+    listing = InquiryListingSerializer(allow_null=True)
+    counterpart = serializers.SerializerMethodField()
+    message = serializers.CharField(source="first_body")
+    quantity = serializers.IntegerField(source="first_quantity", allow_null=True)
+    quote = serializers.SerializerMethodField()
+    last_message = serializers.CharField(source="last_body")
+    message_count = serializers.IntegerField()
+    unread = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    last_message_at = serializers.DateTimeField()
 
+    @extend_schema_field(serializers.ChoiceField(choices=["received", "sent"]))
+    def get_direction(self, thread) -> str:
+        return "received" if thread.seller_id == self.context["company"].pk else "sent"
 
-def message_out(msg: InquiryMessage, company) -> dict:
-    quote = getattr(msg, "quote", None) if msg.kind == InquiryMessage.Kind.QUOTE else None
-    return {
-        "id": msg.pk,
-        "kind": msg.kind,
-        "from": company_out(msg.sender_company),
-        "mine": msg.sender_company_id == company.pk,
-        "message": msg.body,
-        "quantity": msg.quantity,
-        "quote": quote_out(quote),
-        "created_at": serializers.DateTimeField().to_representation(msg.created_at),
-        "read_at": (
-            serializers.DateTimeField().to_representation(msg.read_at) if msg.read_at else None
-        ),
-    }
+    @extend_schema_field(InquiryCompanySerializer)
+    def get_counterpart(self, thread) -> dict:
+        return InquiryCompanySerializer(thread.counterpart(self.context["company"])).data
+
+    @extend_schema_field(InquiryQuoteSerializer(allow_null=True))
+    def get_quote(self, thread) -> dict | None:
+        """The thread's latest quote (annotated as quote_id, quote_unit_price, …)."""
+        if not getattr(thread, "quote_id", None):
+            return None
+        quote = Quote(pk=thread.quote_id, unit_price=thread.quote_unit_price)
+        quote.quantity = thread.quote_quantity
+        return InquiryQuoteSerializer(quote).data
 
 
-# --- response shapes, for the OpenAPI schema ------------------------------------------
+class InboxMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.ChoiceField(choices=InquiryMessage.Kind.choices)
+    # "from" is a keyword: declared in __init__ below.
+    mine = serializers.SerializerMethodField()
+    message = serializers.CharField(source="body")
+    quantity = serializers.IntegerField(allow_null=True)
+    quote = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
 
-_COMPANY = inline_serializer(
-    "InquiryCompany", {"member_id": serializers.CharField(), "name": serializers.CharField()}
-)
-_LISTING = inline_serializer(
-    "InquiryListing",
-    {
-        "id": serializers.IntegerField(),
-        "title": serializers.CharField(),
-        "kind": serializers.CharField(),
-    },
-    allow_null=True,
-)
-_QUOTE = inline_serializer(
-    "InquiryQuote",
-    {
-        "id": serializers.IntegerField(),
-        "unit_price": serializers.DecimalField(max_digits=12, decimal_places=2),
-        "quantity": serializers.IntegerField(),
-    },
-    allow_null=True,
-)
-_THREAD_FIELDS = {
-    "id": serializers.IntegerField(),
-    "kind": serializers.ChoiceField(choices=["inquiry", "quote"]),
-    "direction": serializers.ChoiceField(choices=["received", "sent"]),
-    "subject": serializers.CharField(),
-    "listing": _LISTING,
-    "counterpart": _COMPANY,
-    "message": serializers.CharField(),
-    "quantity": serializers.IntegerField(allow_null=True),
-    "quote": _QUOTE,
-    "last_message": serializers.CharField(),
-    "message_count": serializers.IntegerField(),
-    "unread": serializers.IntegerField(),
-    "created_at": serializers.DateTimeField(),
-    "last_message_at": serializers.DateTimeField(),
-}
+    def get_fields(self):
+        fields = super().get_fields()
+        ordered = {"id": fields.pop("id"), "kind": fields.pop("kind")}
+        ordered["from"] = InquiryCompanySerializer(source="sender_company")
+        return {**ordered, **fields}
+
+    def get_mine(self, msg) -> bool:
+        return msg.sender_company_id == self.context["company"].pk
+
+    @extend_schema_field(InquiryQuoteSerializer(allow_null=True))
+    def get_quote(self, msg) -> dict | None:
+        quote = getattr(msg, "quote", None) if msg.kind == InquiryMessage.Kind.QUOTE else None
+        return InquiryQuoteSerializer(quote).data if quote is not None else None
 
 
-def _paginated(name: str, item):
+class InboxThreadDetailSerializer(InboxThreadSerializer):
+    """A thread with its messages (`context["messages"]`, oldest first)."""
+
+    messages = serializers.SerializerMethodField()
+
+    @extend_schema_field(InboxMessageSerializer(many=True))
+    def get_messages(self, thread) -> list:
+        return InboxMessageSerializer(
+            self.context["messages"], many=True, context=self.context
+        ).data
+
+
+class InquiryCreatedSerializer(serializers.Serializer):
+    """What POST /listings/{id}/inquiries/ answers, from the thread and its new message."""
+
+    id = serializers.IntegerField(source="pk")
+    message_id = serializers.IntegerField(source="new_message.pk")
+    listing = serializers.IntegerField(source="listing_id", allow_null=True)
+    created_at = serializers.DateTimeField(source="new_message.created_at")
+
+
+class InboxReplyCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    inquiry = serializers.IntegerField(source="inquiry_id")
+    message = serializers.CharField(source="body")
+    created_at = serializers.DateTimeField()
+
+
+class QuoteCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    inquiry = serializers.IntegerField(source="message.inquiry_id")
+    listing = serializers.IntegerField(source="listing_id")
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    quantity = serializers.IntegerField()
+    message = serializers.CharField(source="message.body")
+    created_at = serializers.DateTimeField()
+
+
+class FavouriteSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    listing = InquiryListingSerializer(allow_null=True)
+    company = InquiryCompanySerializer(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class ReportCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
+
+
+class InboxMarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+def paginated(name: str, item):
+    """The schema of a page of `PageNumberPagination` (count, next, previous, results)."""
     return inline_serializer(
         name,
         {
@@ -188,77 +217,10 @@ def _paginated(name: str, item):
     )
 
 
-INBOX_PAGE_SCHEMA = _paginated(
-    "PaginatedInboxThreads", inline_serializer("InboxThread", _THREAD_FIELDS, many=True)
-)
-MESSAGES_SCHEMA = inline_serializer(
-    "InboxMessage",
-    many=True,
-    fields={
-        "id": serializers.IntegerField(),
-        "kind": serializers.ChoiceField(choices=["inquiry", "quote", "reply"]),
-        "from": _COMPANY,
-        "mine": serializers.BooleanField(),
-        "message": serializers.CharField(),
-        "quantity": serializers.IntegerField(allow_null=True),
-        "quote": _QUOTE,
-        "created_at": serializers.DateTimeField(),
-        "read_at": serializers.DateTimeField(allow_null=True),
-    },
-)
-THREAD_DETAIL_SCHEMA = inline_serializer(
-    "InboxThreadDetail", {**_THREAD_FIELDS, "messages": MESSAGES_SCHEMA}
-)
-REPLY_SCHEMA = inline_serializer(
-    "InboxReplyCreated",
-    {
-        "id": serializers.IntegerField(),
-        "inquiry": serializers.IntegerField(),
-        "message": serializers.CharField(),
-        "created_at": serializers.DateTimeField(),
-    },
-)
-QUOTE_CREATED_SCHEMA = inline_serializer(
-    "QuoteCreated",
-    {
-        "id": serializers.IntegerField(),
-        "inquiry": serializers.IntegerField(),
-        "listing": serializers.IntegerField(),
-        "unit_price": serializers.DecimalField(max_digits=12, decimal_places=2),
-        "quantity": serializers.IntegerField(),
-        "message": serializers.CharField(),
-        "created_at": serializers.DateTimeField(),
-    },
-)
-_FAVOURITE_FIELDS = {
-    "id": serializers.IntegerField(),
-    "listing": _LISTING,
-    "company": inline_serializer(
-        "FavouriteCompany",
-        {"member_id": serializers.CharField(), "name": serializers.CharField()},
-        allow_null=True,
-    ),
-    "created_at": serializers.DateTimeField(),
-}
-FAVOURITE_SCHEMA = inline_serializer("Favourite", _FAVOURITE_FIELDS)
-FAVOURITES_PAGE_SCHEMA = _paginated(
-    "PaginatedFavourites", inline_serializer("FavouriteItem", _FAVOURITE_FIELDS, many=True)
-)
-REPORT_SCHEMA = inline_serializer(
-    "ReportCreated", {"id": serializers.IntegerField(), "status": serializers.CharField()}
-)
-MARKED_SCHEMA = inline_serializer("InboxMarked", {"marked": serializers.IntegerField()})
+INBOX_PAGE_SCHEMA = paginated("PaginatedInboxThreads", InboxThreadSerializer(many=True))
+FAVOURITES_PAGE_SCHEMA = paginated("PaginatedFavourites", FavouriteSerializer(many=True))
 
-
-INQUIRY_CREATED_SCHEMA = inline_serializer(
-    "InquiryCreated",
-    {
-        "id": serializers.IntegerField(),
-        "message_id": serializers.IntegerField(),
-        "listing": serializers.IntegerField(),
-        "created_at": serializers.DateTimeField(),
-    },
-)
+# --- input of favourites and reports -----------------------------------------------
 
 
 class FavouriteInput(serializers.Serializer):
@@ -271,15 +233,6 @@ class FavouriteInput(serializers.Serializer):
                 "请指定 listing（信息 id）或 member_id（供应商），二选一。"
             )
         return attrs
-
-
-def favourite_out(f: Favourite) -> dict:
-    return {
-        "id": f.pk,
-        "listing": listing_out(f.listing),
-        "company": company_out(f.company) if f.company_id else None,
-        "created_at": serializers.DateTimeField().to_representation(f.created_at),
-    }
 
 
 class ReportInput(serializers.Serializer):

@@ -20,6 +20,7 @@ from listings.models import Listing
 from marketplace.exceptions import DomainError
 from members import privileges
 from members.models import Company
+from members.selectors import user_company
 from members.services import notice_send
 
 from .exceptions import (
@@ -43,12 +44,7 @@ RATE_WINDOW_SECONDS = 3600
 def _sender_company(user) -> Company:
     if user is None or not user.is_authenticated:
         raise DomainError("请先登录后再发送。", code="not_authenticated", status_code=401)
-    company = getattr(user, "company", None)
-    if company is None:
-        raise DomainError(
-            "您的账号尚未关联企业，无法发送询盘或报价，请联系客服。", code="no_company"
-        )
-    return company
+    return user_company(user, detail="您的账号尚未关联企业，无法发送询盘或报价，请联系客服。")
 
 
 def _clean_message(message: str | None) -> str:

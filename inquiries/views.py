@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from listings.models import Listing
 from marketplace.exceptions import DomainError
 from marketplace.forms import form_add_domain_error
+from members import privileges
 from members.models import Company
+from members.selectors import user_company
 
 from . import selectors, services
 from .exceptions import InquiryNotFound, InquiryRateLimited
@@ -193,8 +195,6 @@ def buy_lead_quote(request, pk: int):
     except DomainError as exc:
         raise Http404(str(exc.detail))
     company = request.user.company
-    from members import privileges
-
     if not privileges.can_quote(company):
         return render(
             request,
@@ -303,9 +303,7 @@ def listing_report(request, pk: int):
 @login_required
 def my_stats(request):
     """The seller's listing statistics: per listing, the last 30 days, images vs views."""
-    company = request.user.company
-    if company is None:
-        raise Http404("您的账号尚未关联企业。")
+    company = user_company(request.user)
     page_obj = _page(request, selectors.company_listing_stats(company))
     return render(
         request,

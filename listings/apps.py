@@ -6,6 +6,8 @@ class ListingsConfig(AppConfig):
     verbose_name = "供求信息"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django imports apps.py while it fills the app
+        # registry, before models may be imported.
         from members.dashboard import register_dashboard_panel
 
         from .dashboard import dashboard_listing_counts

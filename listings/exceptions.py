@@ -1,6 +1,7 @@
 """Domain errors of listings (R-L1–R-L5); the API renders them as {code, detail, rule}."""
 
 from marketplace.exceptions import Conflict, DomainError, Forbidden, NotFound
+from members import exceptions as members_exceptions
 
 
 class ListingNotFound(NotFound):
@@ -8,8 +9,7 @@ class ListingNotFound(NotFound):
     default_detail = "未找到该供求信息，或您无权查看。"
 
 
-class NoCompany(Forbidden):
-    code = "no_company"
+class NoCompany(members_exceptions.NoCompany):
     default_detail = "您的账号尚未关联企业，不能发布供求信息，请联系客服。"
 
 

@@ -19,9 +19,10 @@ from marketplace.exceptions import DomainError, FileTooLarge
 from marketplace.forms import form_add_domain_error
 from marketplace.uploads import LISTING_UPLOAD_MAX_BYTES, guard_upload_request
 from members import privileges
+from members.selectors import user_company
 
 from . import selectors, services, signals
-from .exceptions import ListingNotFound
+from .exceptions import ListingNotFound, NoCompany
 from .forms import ImageUploadForm, ListingForm
 from .images import MAX_IMAGES_PER_LISTING
 from .models import Listing, ListingImage
@@ -44,11 +45,6 @@ def _owned(request, pk: int) -> Listing:
         return selectors.listing_get_owned(listing_id=pk, user=request.user)
     except ListingNotFound:
         raise Http404(_("未找到该信息。"))
-
-
-def _no_company(request):
-    messages.error(request, _("您的账号尚未关联企业，不能发布供求信息，请联系客服。"))
-    return redirect("members:dashboard")
 
 
 # --- public -----------------------------------------------------------------------------------
@@ -90,9 +86,7 @@ def listing_detail(request, pk: int):
 
 @login_required
 def my_listings(request):
-    company = request.user.company
-    if company is None:
-        return _no_company(request)
+    company = user_company(request.user, detail=NoCompany.default_detail)
     status = request.GET.get("status", "")
     if status not in Listing.Status.values:
         status = ""
@@ -119,9 +113,7 @@ def my_listings(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def listing_new(request):
-    company = request.user.company
-    if company is None:
-        return _no_company(request)
+    company = user_company(request.user, detail=NoCompany.default_detail)
     form = ListingForm(
         request.POST or None,
         initial={

@@ -6,12 +6,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from marketplace.exceptions import DomainError, Forbidden, NotFound
+from marketplace.exceptions import DomainError, NotFound
 
 from . import selectors, services, verification_services
 from .exceptions import InvalidCredentials, InvalidRegistrationNumber, LoginLocked
 from .models import Company, TrustPassPeriod, VerificationApplication
 from .rules import normalise_registration_number, registration_number_problem
+from .selectors import user_company
 from .serializers import (
     MembershipGrantInputSerializer,
     MembershipStateSerializer,
@@ -115,13 +116,6 @@ class StaffWithPermission(permissions.BasePermission):
         return bool(user.is_staff and user.has_perm(view.staff_permission))
 
 
-def _own_company(request):
-    company = getattr(request.user, "company", None)
-    if company is None:
-        raise Forbidden("您的账号尚未关联企业，请联系客服。")
-    return company
-
-
 # --- Membership (R-M2) ----------------------------------------------------------------------
 
 
@@ -158,7 +152,7 @@ class MyMembershipApi(APIView):
 
     @extend_schema(responses=MembershipStateSerializer)
     def get(self, request):
-        state = selectors.company_membership_state(_own_company(request))
+        state = selectors.company_membership_state(user_company(request.user))
         return Response(MembershipStateSerializer(state).data)
 
 
@@ -185,12 +179,12 @@ class VerificationListCreateApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return VerificationApplication.objects.none()
-        company = _own_company(self.request)
+        company = user_company(self.request.user)
         return selectors.company_verification_applications(company).select_related("company")
 
     @extend_schema(request=VerificationInputSerializer, responses={201: VerificationSerializer})
     def post(self, request):
-        company = _own_company(request)
+        company = user_company(request.user)
         # The registration number is checked first: a bad one is always
         # `invalid_registration_number` (API.md), whatever else is wrong.
         raw = request.data.get("registration_number") if hasattr(request.data, "get") else None

@@ -1,4 +1,4 @@
-from marketplace.exceptions import Conflict, DomainError
+from marketplace.exceptions import Conflict, DomainError, Forbidden
 
 
 class MemberIdUnavailable(DomainError):
@@ -69,3 +69,12 @@ class InvalidPeriod(DomainError):
     code = "invalid_period"
     rule = "R-M2"
     default_detail = "结束日期必须晚于开始日期。"
+
+
+class NoCompany(Forbidden):
+    """The signed-in account belongs to no company (a staff account, say): what needs a
+    company cannot be done. The API answers 403 `no_company`; pages turn it into a message
+    on the dashboard (`members.middleware.NoCompanyMiddleware`)."""
+
+    code = "no_company"
+    default_detail = "您的账号尚未关联企业，请联系客服开通企业账号后再试。"

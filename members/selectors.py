@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from .exceptions import NoCompany
 from .models import (
     Company,
     Notice,
@@ -103,6 +104,15 @@ def company_forget_cache(company: Company) -> None:
     for attr in ("_trustpass_periods", "trustpass_now"):
         if hasattr(company, attr):
             delattr(company, attr)
+
+
+def user_company(user, *, detail: str | None = None) -> Company:
+    """The signed-in member's company, or `NoCompany` with `detail` (what could not be done
+    without one). The one way the pages and the API ask for it."""
+    company = getattr(user, "company", None) if getattr(user, "is_authenticated", False) else None
+    if company is None:
+        raise NoCompany(detail) if detail else NoCompany()
+    return company
 
 
 def company_get_public(*, member_id: str) -> Company:

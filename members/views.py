@@ -4,7 +4,6 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +12,7 @@ from marketplace.exceptions import DomainError
 from . import privileges, selectors, services, verification_services
 from .dashboard import dashboard_context
 from .forms import LoginForm, RegistrationForm, VerificationForm
+from .selectors import user_company
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,13 +61,6 @@ def _form_errors(form, exc: DomainError, renames: dict | None = None) -> None:
         target = renames.get(field, field)
         for err in errs:
             form.add_error(target if target in form.fields else None, err)
-
-
-def _own_company(request):
-    company = getattr(request.user, "company", None)
-    if company is None:
-        raise Http404("您的账号尚未关联企业，请联系客服。")
-    return company
 
 
 @login_required
@@ -120,7 +113,7 @@ def trustpass_compare(request):
 @require_http_methods(["GET", "POST"])
 def verification(request):
     """R-C2: apply for identity verification and follow the decision."""
-    company = _own_company(request)
+    company = user_company(request.user)
     latest = selectors.company_verification_latest(company)
     can_apply = not company.verified and not (latest and latest.status == latest.Status.PENDING)
     form = VerificationForm(request.POST or None) if can_apply else None
@@ -155,7 +148,7 @@ def verification(request):
 
 @login_required
 def notices(request):
-    company = _own_company(request)
+    company = user_company(request.user)
     page = Paginator(selectors.company_notices(company), 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -167,7 +160,7 @@ def notices(request):
 @login_required
 @require_POST
 def notices_read(request):
-    company = _own_company(request)
+    company = user_company(request.user)
     n = services.notices_mark_read(company=company)
     messages.success(request, f"已将 {n} 条站内信标为已读。")
     return redirect("members:notices")

@@ -6,5 +6,7 @@ class SearchConfig(AppConfig):
     verbose_name = "搜索"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django imports apps.py while it fills the app
+        # registry, before models may be imported.
         # Answers the lower apps' signals (listing and membership changes, R-S2).
         from . import receivers  # noqa: F401

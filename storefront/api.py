@@ -7,7 +7,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.exceptions import Forbidden
+from members.selectors import user_company
 
 from . import rules, selectors, services
 from .models import Domain
@@ -95,10 +95,7 @@ class DomainRegisterApi(APIView):
 
     @staticmethod
     def _company(request):
-        company = getattr(request.user, "company", None)
-        if company is None:
-            raise Forbidden("您的账号尚未关联企业，不能注册域名。")
-        return company
+        return user_company(request.user, detail="您的账号尚未关联企业，不能注册域名。")
 
     @extend_schema(
         responses={200: inline_serializer("DomainList", {"results": DomainSerializer(many=True)})}

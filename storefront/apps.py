@@ -6,6 +6,8 @@ class StorefrontConfig(AppConfig):
     verbose_name = "网上商铺"
 
     def ready(self) -> None:
+        # Imported here, not at the top: Django imports apps.py while it fills the app
+        # registry, before models may be imported.
         from members.dashboard import register_dashboard_panel
 
         register_dashboard_panel("storefront", template="storefront/_dashboard_card.html", order=40)

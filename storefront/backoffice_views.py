@@ -16,18 +16,12 @@ from listings.models import Listing
 from marketplace.exceptions import DomainError
 from marketplace.forms import form_add_domain_error
 from members import privileges
+from members.selectors import user_company
 
 from . import selectors, services
 from .forms import DomainCheckForm, FeaturedForm, ImageUploadForm, ShopSettingsForm
 from .models import IntroductionImage
 from .views import Shop
-
-
-def _company(request):
-    company = getattr(request.user, "company", None)
-    if company is None:
-        raise Http404("您的账号尚未关联企业。")
-    return company
 
 
 def _base_context(request, company, tab: str) -> dict:
@@ -42,7 +36,7 @@ def _base_context(request, company, tab: str) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_edit(request):
-    company = _company(request)
+    company = user_company(request.user)
     row = selectors.shop_settings(company)
     form = ShopSettingsForm(
         request.POST or None, initial={"slogan": row.slogan, "introduction": row.introduction}
@@ -74,7 +68,7 @@ def settings_edit(request):
 @login_required
 @require_POST
 def banner_upload(request):
-    company = _company(request)
+    company = user_company(request.user)
     form = ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请选择要上传的横幅图片。")
@@ -91,7 +85,7 @@ def banner_upload(request):
 @login_required
 @require_POST
 def banner_remove(request):
-    services.shop_banner_remove(company=_company(request))
+    services.shop_banner_remove(company=user_company(request.user))
     messages.success(request, "商铺横幅已删除，商铺将显示默认横幅。")
     return redirect("storefront:manage")
 
@@ -99,7 +93,7 @@ def banner_remove(request):
 @login_required
 @require_POST
 def image_upload(request):
-    company = _company(request)
+    company = user_company(request.user)
     form = ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请选择要上传的图片。")
@@ -122,7 +116,7 @@ def image_upload(request):
 @require_POST
 def image_delete(request, image_id: int):
     try:
-        services.introduction_image_delete(company=_company(request), image_id=image_id)
+        services.introduction_image_delete(company=user_company(request.user), image_id=image_id)
     except DomainError as exc:
         raise Http404(exc.detail)
     messages.success(request, "图片已删除；公司介绍中引用它的位置将不再显示该图片。")
@@ -132,7 +126,7 @@ def image_delete(request, image_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def featured_edit(request):
-    company = _company(request)
+    company = user_company(request.user)
     live = list(
         Listing.objects.live()
         .filter(company=company, kind=Listing.Kind.SUPPLY)
@@ -159,7 +153,7 @@ def featured_edit(request):
 @login_required
 def domain_manage(request):
     """域名管理 › 免费域名注册: check a name against .cn, .com.cn, .net.cn or all three."""
-    company = _company(request)
+    company = user_company(request.user)
     form = DomainCheckForm(request.GET or None)
     results = None
     if form.is_bound and form.is_valid():
@@ -185,7 +179,7 @@ def domain_manage(request):
 @login_required
 @require_POST
 def domain_register(request):
-    company = _company(request)
+    company = user_company(request.user)
     name = request.POST.get("name", "")
     suffix = request.POST.get("suffix", "")
     try:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from marketplace.exceptions import DomainError
 from members import privileges
+from members.selectors import user_company
 
 from . import rules, selectors, services
 from .forms import MailReplyForm
@@ -29,9 +30,7 @@ def mailbox_page(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        company = getattr(request.user, "company", None)
-        if company is None:
-            raise Http404("您的账号尚未关联企业。")
+        company = user_company(request.user)
         address = rules.mailbox_address(company.member_id, settings.MAIL_DOMAIN)
         if not privileges.has_mailbox(company):
             return render(

@@ -11,8 +11,9 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.exceptions import Forbidden, NotFound
+from marketplace.exceptions import NotFound
 from marketplace.pagination import PageNumberPagination
+from members.selectors import user_company
 
 from . import selectors, services, trustpass_services
 from .models import MembershipOrder
@@ -133,11 +134,6 @@ class OrderRefundApi(APIView):
 
 
 # == TrustPass purchases (R-M2) =========================================================
-def _own_company(request):
-    company = getattr(request.user, "company", None)
-    if company is None:
-        raise Forbidden("您的账号尚未关联企业，请联系客服。")
-    return company
 
 
 class MembershipOrderListCreateApi(generics.ListAPIView):
@@ -150,7 +146,7 @@ class MembershipOrderListCreateApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return MembershipOrder.objects.none()
-        return selectors.company_membership_orders(_own_company(self.request))
+        return selectors.company_membership_orders(user_company(self.request.user))
 
     @extend_schema(
         request=MembershipOrderInputSerializer, responses={201: MembershipOrderSerializer}
@@ -159,7 +155,7 @@ class MembershipOrderListCreateApi(generics.ListAPIView):
         data = MembershipOrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order, payment = trustpass_services.trustpass_purchase_start(
-            company=_own_company(request), years=data.validated_data["years"], by=request.user
+            company=user_company(request.user), years=data.validated_data["years"], by=request.user
         )
         body = MembershipOrderSerializer(order, context={"pay_url": payment.pay_url}).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -172,7 +168,7 @@ class MembershipOrderPayApi(APIView):
 
     @extend_schema(request=None, responses=MembershipOrderSerializer)
     def post(self, request, pk: int):
-        company = _own_company(request)
+        company = user_company(request.user)
         order = selectors.company_membership_orders(company).filter(pk=pk).first()
         if order is None:
             raise NotFound()

@@ -22,6 +22,7 @@ from listings.models import Listing
 from marketplace.exceptions import DomainError, NotFound
 from marketplace.forms import form_add_domain_error
 from members import selectors as member_selectors
+from members.selectors import user_company
 
 from . import pricing, selectors, services, trustpass_services
 from . import state_machine as sm
@@ -306,18 +307,13 @@ def payment_notify(request, gateway: str):
 
 
 # == TrustPass purchases (R-M2) =========================================================
-def _own_company(request):
-    company = _company(request)
-    if company is None:
-        raise Http404("您的账号尚未关联企业，请联系客服。")
-    return company
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def trustpass_buy(request):
     """R-M2: buy or renew in the back office; payment through the gateway (trade.gateway)."""
-    company = _own_company(request)
+    company = user_company(request.user)
     form = TrustPassBuyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -346,7 +342,7 @@ def trustpass_buy(request):
 @login_required
 def trustpass_purchase(request, pk: int):
     """Where the payer comes back to after paying: the order and the period it bought."""
-    company = _own_company(request)
+    company = user_company(request.user)
     order = get_object_or_404(
         MembershipOrder.objects.select_related("period"), pk=pk, company=company
     )

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "credit",
     "trade",
     "storefront",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A page that needs the member's company and finds none: a message on the dashboard.
+    "members.middleware.NoCompanyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: axes needs the authenticated user and the request's IP.

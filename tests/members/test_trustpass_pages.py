@@ -214,4 +214,9 @@ def test_user_without_company_gets_clear_pages(client):
     user = UserFactory(company=None)
     client.force_login(user)
     assert "尚未关联企业" in _text(client.get("/my/"))
-    assert client.get(reverse("members:verification")).status_code == 404
+    # A page that needs a company sends the member to the dashboard with the reason
+    # (members.selectors.user_company, members.middleware.NoCompanyMiddleware).
+    for name in ("members:verification", "listings:mine", "listings:new", "inquiries:stats"):
+        response = client.get(reverse(name), follow=True)
+        assert response.redirect_chain == [("/my/", 302)], name
+        assert "您的账号尚未关联企业" in _text(response), name

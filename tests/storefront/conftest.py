@@ -1,11 +1,7 @@
 import pytest
 
 from tests.factories import TrustPassPeriodFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _mailbox_root(settings, tmp_path):
-    settings.MAILBOX_ROOT = tmp_path / "mailbox"
+from tests.storefront.fixtures import _mailbox_root  # noqa: F401 (autouse: shared with tests/e2e/)
 
 
 @pytest.fixture

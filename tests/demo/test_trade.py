@@ -1,14 +1,14 @@
-"""trade/demo.py: trades in every state between demo companies; idempotent; skips cleanly."""
+"""demo/trade.py: trades in every state between demo companies; idempotent; skips cleanly."""
 
 import io
 from decimal import Decimal
 
 import pytest
 
-from members import demo as members_demo
+from demo import members as members_demo
+from demo import trade as demo
 from members.models import Company
 from tests.trade.factories import EscrowListingFactory
-from trade import demo
 from trade.models import Order, Payment
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,10 @@
-"""members/demo.py: agencies and verification applications, idempotent."""
+"""demo/members.py: agencies and verification applications, idempotent."""
 
 import io
 
 import pytest
 
-from members import demo
+from demo import members as demo
 from members.models import Company, TrustPassPeriod, VerificationAgency, VerificationApplication
 from members.rules import registration_number_problem
 

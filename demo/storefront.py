@@ -17,9 +17,8 @@ from PIL import Image, ImageDraw
 from listings.models import Listing
 from members import privileges
 from members.models import Company
-
-from . import rules, services
-from .models import Domain, MailMessage, ShopSettings
+from storefront import rules, services
+from storefront.models import Domain, MailMessage, ShopSettings
 
 SHOWCASE = "hzsteel"
 

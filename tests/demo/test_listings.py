@@ -6,9 +6,9 @@ import io
 import pytest
 from PIL import Image
 
-from listings import demo
+from demo import listings as demo
+from demo import members as members_demo
 from listings.models import Category, Listing, ListingImage
-from members import demo as members_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from credit import demo
 from credit.models import Certificate, CreditReference, Review
-from members import demo as members_demo
+from demo import credit as demo
+from demo import members as members_demo
 from members.models import Company
 from tests.credit.factories import OrderFactory
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.factories import TrustPassPeriodFactory, UserFactory
+from tests.storefront.fixtures import _mailbox_root  # noqa: F401 (autouse, as in tests/storefront/)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

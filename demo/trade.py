@@ -2,7 +2,7 @@
 
 Escrow trades in every state (R-T1) between demo companies on the demo listings, driven
 through the services and the test gateway exactly as users would, then dated back so the
-order pages and credit archives look lived in. Runs after `listings.demo`; when there is no
+order pages and credit archives look lived in. Runs after `demo.listings`; when there is no
 live fixed-price escrow listing yet, it says so and does nothing.
 """
 
@@ -13,14 +13,13 @@ from datetime import timedelta
 from django.db.models import F, Q
 from django.utils import timezone
 
+from demo.members import COMPANIES
 from listings.models import Listing
-from members.demo import COMPANIES
 from members.models import Company
 from members.privileges import is_trustpass
-
-from . import services
-from .gateway import get_gateway
-from .models import Order
+from trade import services
+from trade.gateway import get_gateway
+from trade.models import Order
 
 # (target status, days ago it was ordered). Completed trades come first: the credit demo
 # reviews them (R-C4 needs a paid trade between two TrustPass members).

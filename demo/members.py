@@ -6,15 +6,15 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from . import verification_services
-from .models import (
+from members import verification_services
+from members.models import (
     Company,
     TrustPassPeriod,
     User,
     VerificationAgency,
     VerificationApplication,
 )
-from .rules import uscc_check_character
+from members.rules import uscc_check_character
 
 DEMO_PASSWORD = "Demo-pass-2026"
 STAFF_USERNAME = "admin"

@@ -15,14 +15,13 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
+from credit import services
+from credit.models import Certificate, CreditReference, Review
+from demo.members import COMPANIES
 from marketplace.exceptions import DomainError
-from members.demo import COMPANIES
 from members.models import Company
 from members.privileges import is_trustpass
 from trade.models import Order
-
-from . import services
-from .models import Certificate, CreditReference, Review
 
 POSITIVE = [
     "货真价实，发货及时，包装很好，合作愉快！",

@@ -9,12 +9,12 @@ from django.utils import timezone
 from members.models import MembershipReminder, Notice
 from members.tasks import membership_reminders_send
 from tests.factories import CompanyFactory, TrustPassPeriodFactory
-from tests.integration.conftest import celery_worker, wait_for  # noqa: F401 (fixture)
+from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def test_beat_task_twice_on_a_real_worker_sends_once(celery_worker):  # noqa: F811
+def test_beat_task_twice_on_a_real_worker_sends_once(celery_worker):
     today = timezone.localdate()
     company = CompanyFactory(email="worker@example.cn")
     TrustPassPeriodFactory(

@@ -1,0 +1,247 @@
+"""The listing admin's parts that the all-listings admin (admin.py) and the moderation queue
+(review_admin.py) share: the inlines of a listing's checks and images, the list filters, the
+compact check marks, the change page's field layout, and `ListingAdminBase` (R-L3, R-L4).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Case, Exists, OuterRef, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from members import privileges
+from members.models import Company
+
+from . import services
+from .models import ListingCheck, ListingImage
+from .review import checks
+
+
+class CheckInline(admin.TabularInline):
+    model = ListingCheck
+    fields = ("label", "passed", "detail", "rule", "run_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "自动检查结果（R-L3a–e）"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        order = Case(
+            *[When(code=code, then=Value(i)) for i, code in enumerate(checks.CHECK_CODES)],
+            default=Value(99),
+        )
+        return super().get_queryset(request).order_by(order)
+
+    @admin.display(description="检查项")
+    def label(self, obj):
+        return checks.CHECK_LABELS.get(obj.code, obj.code)
+
+
+class ImageInline(admin.TabularInline):
+    model = ListingImage
+    fields = ("preview", "format", "width", "height", "bytes", "position")
+    readonly_fields = ("preview", "format", "width", "height", "bytes")
+    extra = 0
+    verbose_name_plural = "信息图片"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="预览")
+    def preview(self, obj):
+        if not obj.image:
+            return "—"
+        return format_html(
+            '<a href="{0}" target="_blank"><img src="{0}" alt="" width="100" height="100" '
+            'style="border:1px solid #ddd"></a>',
+            obj.image.url,
+        )
+
+
+class FailedCheckFilter(admin.SimpleListFilter):
+    title = "未通过的检查"
+    parameter_name = "failed_check"
+
+    def lookups(self, request, model_admin):
+        return [("any", "任一检查未通过"), ("none", "全部通过")] + [
+            (code, checks.CHECK_LABELS[code]) for code in checks.CHECK_CODES
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        failed = ListingCheck.objects.filter(listing=OuterRef("pk"), passed=False)
+        if value == "any":
+            return queryset.filter(Exists(failed))
+        if value == "none":
+            return queryset.filter(checks__isnull=False).exclude(Exists(failed)).distinct()
+        return queryset.filter(Exists(failed.filter(code=value)))
+
+
+class TrustPassFilter(admin.SimpleListFilter):
+    """R-M3: through the members app's own TrustPass annotation, never periods directly."""
+
+    title = "诚信通会员"
+    parameter_name = "trustpass"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "诚信通会员"), ("no", "普通会员")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        members = (
+            Company.objects.with_trustpass(timezone.localdate())
+            .filter(trustpass_now=True)
+            .values("pk")
+        )
+        if self.value() == "yes":
+            return queryset.filter(company__in=members)
+        return queryset.exclude(company__in=members)
+
+
+def _check_marks(obj) -> str:
+    """Compact: all passed, or the failed checks in red (details on hover)."""
+    rows = list(obj.checks.all())
+    if not rows:
+        return format_html('<span style="color:#999">{}</span>', "检查中…")
+    failed = [c for c in rows if not c.passed]
+    if not failed:
+        return format_html(
+            '<span class="checks-ok" style="color:#1a7f37">✓ {} 项全部通过</span>', len(rows)
+        )
+    return format_html_join(
+        "<br>",
+        '<span class="check-failed" title="{}" style="color:#c62828">✗ {}</span>',
+        ((c.detail, checks.CHECK_LABELS.get(c.code, c.code)) for c in failed),
+    )
+
+
+LISTING_READONLY = (
+    "company_link",
+    "status",
+    "review_round",
+    "submitted_at",
+    "review_deadline",
+    "checked_at",
+    "reviewed_at",
+    "reviewed_by",
+    "published_at",
+    "first_published_at",
+    "went_live_at",
+    "refreshed_at",
+    "expires_at",
+    "withdrawn_at",
+    "reasons_display",
+    "created_at",
+    "updated_at",
+)
+LISTING_FIELDSETS = (
+    (
+        "信息内容（R-L1）",
+        {
+            "fields": (
+                "company_link",
+                ("kind", "category"),
+                "title",
+                "keyword",
+                ("brand", "model", "spec"),
+                "description",
+                ("unit", "min_order"),
+                ("price", "price_max"),
+                "price_tiers",
+                ("fixed_price", "supports_escrow"),
+                ("province", "city", "validity_days"),
+                ("contact_name", "contact_phone", "contact_email"),
+            )
+        },
+    ),
+    (
+        "审核与发布（R-L2–R-L4）",
+        {
+            "fields": (
+                ("status", "review_round"),
+                ("submitted_at", "review_deadline", "checked_at"),
+                ("reviewed_at", "reviewed_by"),
+                "reasons_display",
+                ("published_at", "first_published_at", "went_live_at"),
+                ("refreshed_at", "expires_at", "withdrawn_at"),
+                ("created_at", "updated_at"),
+            )
+        },
+    ),
+)
+
+
+class ListingAdminBase(admin.ModelAdmin):
+    """Listing admins mix in `review_admin.ModerationMixin` before this base."""
+
+    inlines = [CheckInline, ImageInline]
+    readonly_fields = LISTING_READONLY
+    fieldsets = LISTING_FIELDSETS
+    search_fields = ("title", "keyword", "brand", "model", "company__name", "company__member_id")
+    list_select_related = ("company", "category", "category__parent")
+    autocomplete_fields = ()
+    raw_id_fields = ("category",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("checks", "images")
+
+    def has_add_permission(self, request):
+        return False  # sellers post listings; staff review them
+
+    def save_model(self, request, obj, form, change):
+        """Staff corrections go through the service (a live listing goes back to review)."""
+        values = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.EDITABLE_FIELDS
+        }
+        if values:
+            services.listing_update(listing=obj, **values)
+
+    @admin.display(description="企业", ordering="company__name")
+    def company_link(self, obj):
+        badge = (
+            mark_safe(' <b style="color:#ff6a00">诚信通</b>')  # noqa: S308 (constant)
+            if privileges.is_trustpass(obj.company)
+            else ""
+        )
+        return format_html(
+            '<a href="{}">{}</a>{}',
+            reverse("admin:members_company_change", args=[obj.company_id]),
+            obj.company.name,
+            badge,
+        )
+
+    @admin.display(description="自动检查")
+    def check_marks(self, obj):
+        return _check_marks(obj)
+
+    @admin.display(description="图片")
+    def thumb(self, obj):
+        images = list(obj.images.all())
+        if not images:
+            return format_html('<span style="color:#999">{}</span>', "无图")
+        return format_html(
+            '<img src="{}" alt="" width="48" height="48" style="border:1px solid #ddd"> ×{}',
+            images[0].image.url,
+            len(images),
+        )
+
+    @admin.display(description="未通过原因")
+    def reasons_display(self, obj):
+        if not obj.rejection_reasons:
+            return "—"
+        return format_html_join(
+            "",
+            "<p><code>{}</code> {}</p>",
+            ((r.get("rule", ""), r.get("detail", "")) for r in obj.rejection_reasons),
+        )
