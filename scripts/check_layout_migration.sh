@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 13 proof: fill a PostgreSQL database with `seed_demo` on a commit from before the
-# app split (default 0b32953, main before issue 13), migrate it forward with this checkout,
-# and compare: every row of every table that existed before (same columns, same content),
+# app split (default 0b32953, main before issue 13),
+# add the rows the demo lacks (scripts/layout_fill_old.py), migrate it forward with this
+# checkout, and compare: every row of every table that existed before (same columns, same content),
 # the content types that moved, and the answers of the search API to a set of queries.
 #
 #   scripts/check_layout_migration.sh [BASE_COMMIT]
@@ -27,10 +28,12 @@ export SNAPSHOT_COLUMNS="$OUT/columns.json"
 
 echo "== $BASE: migrate and seed_demo"
 (cd "$WORK" && "$PY" manage.py migrate -v0 && "$PY" manage.py seed_demo >/dev/null)
+echo "== $BASE: inquiries, quotes, favourites, views, reports, TrustPass orders"
+(cd "$WORK" && "$PY" manage.py shell --no-imports -c "$(cat "$ROOT/scripts/layout_fill_old.py")")
 echo "== $BASE: snapshot"
-(cd "$WORK" && "$PY" manage.py shell -c "$(cat "$ROOT/scripts/layout_snapshot.py")") >"$OUT/before.json"
+(cd "$WORK" && "$PY" manage.py shell --no-imports -c "$(cat "$ROOT/scripts/layout_snapshot.py")" 2>/dev/null) >"$OUT/before.json"
 echo "== this checkout: migrate forward"
 (cd "$ROOT" && "$PY" manage.py migrate -v1 | grep -E "Applying|No migrations" || true)
 echo "== this checkout: snapshot"
-(cd "$ROOT" && "$PY" manage.py shell -c "$(cat "$ROOT/scripts/layout_snapshot.py")") >"$OUT/after.json"
+(cd "$ROOT" && "$PY" manage.py shell --no-imports -c "$(cat "$ROOT/scripts/layout_snapshot.py")" 2>/dev/null) >"$OUT/after.json"
 "$PY" "$ROOT/scripts/layout_compare.py" "$OUT/before.json" "$OUT/after.json"
