@@ -14,6 +14,7 @@ from marketplace.exceptions import NotFound
 from members import privileges
 from members.models import Company
 
+from .results import PageNumbers
 from .selectors import MAX_PAGE_SIZE, listing_search
 
 _dt = serializers.DateTimeField()
@@ -32,23 +33,11 @@ class BuyLead:
 
 
 @dataclass
-class BuyLeadPage:
+class BuyLeadPage(PageNumbers):
     leads: list[BuyLead]
     count: int
     page: int
     page_size: int
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.count // self.page_size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
 
 
 def viewer_company(viewer) -> Company | None:

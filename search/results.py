@@ -50,12 +50,11 @@ class SearchHit:
     image_url: str | None = None  # the first image (in one query with the listing)
 
 
-@dataclass
-class SearchPage:
-    query: Query
-    hits: list[SearchHit]
-    count: int  # exact, up to max_results()
-    capped: bool  # more than max_results() listings matched
+class PageNumbers:
+    """Page arithmetic of a page of results (`count` in all, 1-based `page`), for the
+    templates' pagination: search pages and buy-lead pages alike."""
+
+    count: int
     page: int
     page_size: int
 
@@ -70,6 +69,16 @@ class SearchPage:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
+
+
+@dataclass
+class SearchPage(PageNumbers):
+    query: Query
+    hits: list[SearchHit]
+    count: int  # exact, up to max_results()
+    capped: bool  # more than max_results() listings matched
+    page: int
+    page_size: int
 
 
 class InvalidSearch(DomainError):
