@@ -9,7 +9,6 @@ calls `credit_recalculate_on_commit`. The recomputation itself is credit/recalcu
 
 from __future__ import annotations
 
-import io
 import uuid
 
 from django.core.files.base import ContentFile
@@ -17,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from marketplace.exceptions import DomainError
-from marketplace.uploads import CERTIFICATE_IMAGE_MAX_BYTES, reencode_image
+from marketplace.uploads import CERTIFICATE_IMAGE_MAX_BYTES, encode_jpeg, reencode_image
 from members import privileges
 from members.models import Company
 from trade.models import Order
@@ -131,13 +130,12 @@ def certificate_upload(*, company: Company, kind: str, title: str, image, by=Non
     )
     thumb = decoded.copy()
     thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-    buf = io.BytesIO()
-    thumb.convert("RGB").save(buf, "JPEG", quality=80)
+    thumb_data = encode_jpeg(thumb, quality=80)  # pixels only, as the image
     name = f"{company.member_id}-{uuid.uuid4().hex[:12]}.jpg"
     with transaction.atomic():
         certificate = Certificate(company=company, kind=kind, title=title[:100], uploaded_by=by)
         certificate.image.save(name, ContentFile(data), save=False)
-        certificate.thumbnail.save(name, ContentFile(buf.getvalue()), save=False)
+        certificate.thumbnail.save(name, ContentFile(thumb_data), save=False)
         certificate.save()
     return certificate
 

@@ -9,7 +9,9 @@ live fixed-price escrow listing yet, it says so and does nothing.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -89,7 +91,12 @@ def seed(stdout) -> None:
             buyer=buyer, listing_id=listing.pk, quantity=listing.min_order + i % 3
         )
         _drive(order, target)
-        _date_back(order.pk, now - timedelta(days=days_ago, hours=i))
+        ordered_at = now - timedelta(days=days_ago, hours=i)
+        _date_back(order.pk, ordered_at)
+        if target.startswith("refunded"):
+            # Inside seed_demo's transaction a refund reaches the gateway when it commits
+            # (trade/refunds.py): date it back after that too (callbacks run in order).
+            transaction.on_commit(partial(_date_back, order.pk, ordered_at))
         made += 1
     counts = {
         s: Order.objects.filter(demo, status=s).count()
@@ -131,4 +138,6 @@ def _date_back(order_id: int, created_at) -> None:
         "completed_at": created_at + timedelta(days=4) if order.completed_at else None,
         "refunded_at": created_at + timedelta(days=2) if order.refunded_at else None,
     }
+    if order.refund_requested_at:
+        steps["refund_requested_at"] = created_at + timedelta(days=2)
     Order.objects.filter(pk=order_id).update(**steps)

@@ -5,15 +5,15 @@ Views, the API, the admin and the e-mail task call these; none repeats a rule.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from listings.models import Listing
@@ -23,6 +23,8 @@ from members.models import Company
 from members.selectors import user_company
 from members.services import notice_send
 
+from .emails import inquiry_message_email as inquiry_message_email  # callers find it here
+from .emails import thread_url
 from .exceptions import (
     InquiryNotAllowed,
     InquiryNotFound,
@@ -32,6 +34,8 @@ from .exceptions import (
     TrustPassRequired,
 )
 from .models import Favourite, Inquiry, InquiryMessage, ListingReport, Quote
+
+logger = logging.getLogger(__name__)
 
 MESSAGE_MAX_CHARS = 2000
 QUANTITY_MAX = 100_000_000
@@ -82,10 +86,6 @@ def _clean_quantity(quantity, *, required: bool = False) -> int | None:
     return value
 
 
-def _thread_url(inquiry_id: int) -> str:
-    return reverse("inquiries:inbox_thread", args=[inquiry_id])
-
-
 def _thread_for_update(*, listing, buyer: Company, seller: Company, kind: str, subject: str):
     """The thread of this listing and counterpart, locked; made when there is none."""
     lookup = {"listing": listing, "buyer": buyer, "seller": seller}
@@ -130,16 +130,47 @@ def _post(
         kind=f"inquiry_{kind}",
         title=titles[kind].format(subject=thread.subject, who=sender_company.name)[:200],
         body=body[:500],
-        url=_thread_url(thread.pk),
+        url=thread_url(thread.pk),
     )
     transaction.on_commit(lambda: _enqueue_email(msg.pk))
     return msg
 
 
-def _enqueue_email(message_id: int) -> None:
+def _enqueue_email(message_id: int) -> bool:
+    """Queue the e-mail notice of a committed message. If the broker cannot be reached (or
+    the in-process run failed), this is logged and `inquiry_email_sweep` sends it later:
+    a message that is stored never turns into an error page."""
     from .tasks import inquiry_email_notify
 
-    inquiry_email_notify.delay(message_id)
+    try:
+        inquiry_email_notify.delay(message_id)
+    except Exception:  # broker errors vary by transport; the sweep covers them all
+        logger.warning("e-mail of inquiry message %s not queued", message_id, exc_info=True)
+        return False
+    return True
+
+
+# An e-mail notice not sent within a day is given up (the in-site notice remains).
+INQUIRY_EMAIL_GIVE_UP = timedelta(days=1)
+
+
+def inquiry_email_sweep(*, now=None, limit: int = 500) -> int:
+    """Queue again the e-mail notices never sent (a task that failed for good, a message
+    lost with the broker): messages older than INQUIRY_EMAIL_SWEEP_AFTER_SECONDS (120) and
+    younger than INQUIRY_EMAIL_GIVE_UP, oldest first, at most `limit`. The task sends once,
+    so a repeat is harmless. Returns how many were queued."""
+    now = now or timezone.now()
+    after = timedelta(seconds=settings.INQUIRY_EMAIL_SWEEP_AFTER_SECONDS)
+    unsent = (
+        InquiryMessage.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lt=now - after,
+            created_at__gte=now - INQUIRY_EMAIL_GIVE_UP,
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(_enqueue_email(pk) for pk in unsent)
 
 
 # --- R-I1 rate limit ----------------------------------------------------------------------
@@ -278,54 +309,6 @@ def inquiry_mark_all_read(*, user) -> int:
     return InquiryMessage.objects.filter(recipient_company=company, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-
-
-def inquiry_message_email(*, message_id: int) -> bool:
-    """Send the e-mail notice of one message to the receiving company, at most once."""
-    with transaction.atomic():
-        msg = (
-            InquiryMessage.objects.select_for_update(of=("self",))
-            .select_related("inquiry", "recipient_company", "sender_company")
-            .filter(pk=message_id)
-            .first()
-        )
-        if msg is None or msg.emailed_at is not None:
-            return False
-        recipient = msg.recipient_company
-        addresses = [recipient.email] if recipient.email else []
-        if not addresses:
-            addresses = sorted(
-                {
-                    u.email
-                    for u in recipient.users.filter(is_active=True).exclude(email="")
-                    if u.email
-                }
-            )
-        if addresses:
-            kind = msg.get_kind_display()
-            subject = f"【{settings.SITE_NAME}】{msg.sender_company.name} 给您发来{kind}：{msg.inquiry.subject}"
-            lines = [
-                f"{recipient.contact_name or recipient.name}，您好：",
-                "",
-                f"{msg.sender_company.name}（{msg.sender_company.member_id}）给您发来一条{kind}：",
-                "",
-                msg.body,
-            ]
-            if msg.quantity:
-                lines.append(f"数量：{msg.quantity}")
-            quote = Quote.objects.filter(message=msg).first()
-            if quote:
-                lines.append(f"报价：单价 ¥{quote.unit_price}，数量 {quote.quantity}")
-            lines += ["", f"请登录后在收件箱中查看并回复：{_thread_url(msg.inquiry_id)}"]
-            send_mail(
-                subject[:200],
-                "\n".join(lines),
-                settings.DEFAULT_FROM_EMAIL,
-                addresses,
-            )
-        msg.emailed_at = timezone.now()
-        msg.save(update_fields=["emailed_at"])
-        return bool(addresses)
 
 
 # --- R-M3.1 quotations -------------------------------------------------------------------

@@ -31,11 +31,10 @@ def is_bot(user_agent: str | None) -> bool:
 
 
 def _client_ip(request) -> str:
-    # Behind a proxy the first X-Forwarded-For address is the client; REMOTE_ADDR otherwise.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    # X-Forwarded-For counts only as far as our trusted proxies wrote it (issue 17).
+    from marketplace.clients import client_ip
+
+    return client_ip(request)
 
 
 def visitor_key(request) -> str:

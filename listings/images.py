@@ -7,11 +7,14 @@ not an image (400 `not_an_image`), over 5 MB (413 `file_too_large`, refused befo
 decoding, and for HTTP uploads before the whole body is read: see
 `marketplace.uploads.guard_upload_request`), or past Pillow's decompression-bomb limit
 (400 `image_too_large`).
+
+Every upload is re-encoded, also one already in the stored form: the stored bytes are
+written by Pillow from the pixels alone (`marketplace.uploads.pixels_only`), so no
+comment, metadata, extra frame or trailing byte of the upload is ever stored.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
@@ -19,15 +22,19 @@ from PIL import Image, ImageOps
 from marketplace.uploads import (
     KB,
     LISTING_UPLOAD_MAX_BYTES,
+    WHITE,
     NotAnImage,
+    encode_gif,
+    encode_jpeg,
     open_image,
+    pixels_only,
     validate_max_bytes,
 )
 
 SIDE = 200
 STORED_MAX_BYTES = 200 * KB  # stored files are strictly under this
 MAX_IMAGES_PER_LISTING = 6
-BACKGROUND = (255, 255, 255)
+BACKGROUND = WHITE
 JPEG_QUALITIES = (88, 80, 70, 60, 45, 30)
 
 
@@ -47,22 +54,6 @@ class ProcessedImage:
         return "gif" if self.format == "GIF" else "jpg"
 
 
-def _to_rgb(image: Image.Image) -> Image.Image:
-    """Any mode to RGB; transparency is laid on a white background."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, BACKGROUND)
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    if image.mode == "RGB":
-        return image
-    if image.mode.startswith("I;16"):
-        image = image.point(lambda v: v / 256).convert("L")
-    elif image.mode in ("I", "F"):
-        image = image.convert("L")
-    return image.convert("RGB")
-
-
 def _fit(image: Image.Image) -> Image.Image:
     """Scale to fit 200×200 keeping the proportions; the rest is white (never cropped)."""
     return ImageOps.pad(
@@ -72,17 +63,15 @@ def _fit(image: Image.Image) -> Image.Image:
 
 def _encode_jpeg(image: Image.Image) -> bytes:
     for quality in JPEG_QUALITIES:
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
-        if out.tell() < STORED_MAX_BYTES:
-            return out.getvalue()
+        content = encode_jpeg(image, quality=quality, progressive=True)
+        if len(content) < STORED_MAX_BYTES:
+            return content
     raise NotAnImage("图片无法压缩到 200 KB 以内，请换一张图片。")
 
 
 def _encode_gif(image: Image.Image) -> bytes | None:
-    out = io.BytesIO()
-    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(out, "GIF", optimize=True)
-    return out.getvalue() if out.tell() < STORED_MAX_BYTES else None
+    content = encode_gif(image)
+    return content if len(content) < STORED_MAX_BYTES else None
 
 
 def process_listing_image(upload) -> ProcessedImage:
@@ -95,8 +84,8 @@ def process_listing_image(upload) -> ProcessedImage:
     image = open_image(upload)
     source_format = (image.format or "").upper()
     try:
-        image = ImageOps.exif_transpose(image)
-        fitted = _fit(_to_rgb(image))
+        # Pixels only (orientation and colour applied): nothing else of the upload is kept.
+        fitted = _fit(pixels_only(image))
     except (OSError, ValueError) as exc:
         raise NotAnImage() from exc
     if source_format == "GIF":

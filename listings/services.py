@@ -195,8 +195,6 @@ def listing_submit(*, listing: Listing) -> Listing:
 
 def _submit(listing: Listing) -> None:
     """Start a new review round (caller holds the row lock)."""
-    from .tasks import listing_review as review_task
-
     was_live = listing.status == Status.LIVE
     now = timezone.now()
     listing.status = Status.PENDING_REVIEW
@@ -212,7 +210,19 @@ def _submit(listing: Listing) -> None:
     listing_id, review_round = listing.pk, listing.review_round
     if was_live:
         _announce_change(listing_id)  # it leaves search until approved again
-    transaction.on_commit(lambda: review_task.delay(listing_id, review_round))
+    transaction.on_commit(lambda: _review_enqueue(listing_id, review_round))
+
+
+def _review_enqueue(listing_id: int, review_round: int) -> None:
+    """Queue the review round. The submission is committed already; if the broker cannot be
+    reached, `listing_review_sweep` queues it later (no 500 after a commit, so no retry that
+    makes a duplicate listing)."""
+    from .tasks import listing_review as review_task
+
+    try:
+        review_task.delay(listing_id, review_round)
+    except Exception:  # broker errors vary by transport; the sweep covers them all
+        logger.warning("review of listing %s not queued", listing_id, exc_info=True)
 
 
 # --- staff decisions ------------------------------------------------------------------------

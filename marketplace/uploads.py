@@ -7,12 +7,13 @@ Pillow before they are stored, so nothing a client sent reaches the disk as is.
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .exceptions import DomainError, FileTooLarge
 
@@ -73,22 +74,116 @@ def open_image(upload) -> Image.Image:
     return image
 
 
+# --- The one re-encoding path every stored upload goes through (issue 17) -----------------
+#
+# Nothing a client sent is written as is: the upload is decoded, its pixels are copied into
+# a new image (EXIF orientation applied and colours converted to sRGB first), and the stored
+# bytes are written by Pillow from that image alone, with explicit parameters that write no
+# comment, EXIF, XMP or ICC profile. Comments, metadata, extra GIF frames and extensions,
+# PNG text and bytes after the image end are dropped.
+
+WHITE = (255, 255, 255)
+
+
+@functools.cache
+def _srgb_profile() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Convert pixels described by an embedded ICC profile to sRGB (the profile itself is
+    then dropped). A profile LittleCMS cannot use is ignored."""
+    icc = image.info.get("icc_profile")
+    if not icc:
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if image.mode == "P":
+            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+        if image.mode in ("RGB", "CMYK", "L", "LAB"):
+            return ImageCms.profileToProfile(image, source, _srgb_profile(), outputMode="RGB")
+        if image.mode in ("RGBA", "LA"):
+            alpha = image.getchannel("A")
+            base = image.convert("RGB" if image.mode == "RGBA" else "L")
+            out = ImageCms.profileToProfile(base, source, _srgb_profile(), outputMode="RGB")
+            out.putalpha(alpha)
+            return out
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        pass
+    return image
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Any mode to RGB; transparency is laid on a white background."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, WHITE)
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode == "RGB":
+        return image
+    if image.mode.startswith("I;16"):
+        image = image.point(lambda v: v / 256).convert("L")
+    elif image.mode in ("I", "F"):
+        image = image.convert("L")
+    return image.convert("RGB")
+
+
+def _fresh(image: Image.Image) -> Image.Image:
+    """A new RGB image holding `image`'s pixels and nothing else (no `info` at all)."""
+    return Image.frombytes("RGB", image.size, image.convert("RGB").tobytes())
+
+
+def pixels_only(image: Image.Image) -> Image.Image:
+    """A decoded upload (from `open_image`) as a new RGB image built from its pixels only:
+    EXIF orientation applied, colours converted to sRGB, transparency on white; the first
+    frame only. Raises NotAnImage if the pixels cannot be read."""
+    try:
+        image = ImageOps.exif_transpose(image)  # read before EXIF is dropped
+        return _fresh(_to_rgb(_to_srgb(image)))
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise NotAnImage() from exc
+
+
+def encode_jpeg(image: Image.Image, *, quality: int, progressive: bool = False) -> bytes:
+    """RGB JPEG bytes written by Pillow from the pixels alone: no comment, EXIF, XMP, ICC."""
+    out = io.BytesIO()
+    _fresh(image).save(
+        out,
+        "JPEG",
+        quality=quality,
+        optimize=True,
+        progressive=progressive,
+        exif=b"",
+        comment=b"",
+        icc_profile=None,
+    )
+    return out.getvalue()
+
+
+def encode_gif(image: Image.Image) -> bytes:
+    """A single-frame GIF (256 colours) written by Pillow from the pixels alone: no comment,
+    application extension, loop or ICC."""
+    paletted = _fresh(image).quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    paletted.info = {}
+    out = io.BytesIO()
+    paletted.save(out, "GIF", optimize=True, comment=b"")
+    return out.getvalue()
+
+
 def reencode_image(
     upload, *, max_bytes: int, label: str = "图片", rule: str = "R-L5", max_side: int = 1600
 ) -> tuple[bytes, Image.Image]:
     """Validate size, decode, and re-encode as RGB JPEG (bounded to `max_side` pixels).
 
-    Returns the JPEG bytes and the decoded image. Used for certificate and introduction
-    images; listing images have their own 200×200 pipeline (listings/images.py).
+    Returns the JPEG bytes and the clean image they were written from (pixels only, see
+    `pixels_only`). Used for certificate and introduction images; listing images have
+    their own 200×200 pipeline (listings/images.py) over the same functions.
     """
     validate_max_bytes(upload, max_bytes, label=label, rule=rule)
-    image = open_image(upload)
-    if image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
+    image = pixels_only(open_image(upload))
     image.thumbnail((max_side, max_side))
-    out = io.BytesIO()
-    image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-    return out.getvalue(), image
+    return encode_jpeg(image, quality=85), image
 
 
 # --- Refusing oversized uploads before the body is read (R-L5) ---------------------------

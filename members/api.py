@@ -3,13 +3,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from marketplace.exceptions import DomainError, NotFound
+from marketplace.throttling import AnonRateThrottle
 
 from . import selectors, services, verification_services
 from .exceptions import InvalidCredentials, InvalidRegistrationNumber, LoginLocked
+from .lockout import lockout_retry_after
 from .models import Company, TrustPassPeriod, VerificationApplication
 from .rules import normalise_registration_number, registration_number_problem
 from .selectors import user_company
@@ -28,14 +29,21 @@ from .serializers import (
 )
 
 
-class AuthThrottle(AnonRateThrottle):
-    scope = "auth"
-    rate = "30/min"
+class SignUpThrottle(AnonRateThrottle):
+    """Sign-ups per client address (THROTTLE_SIGN_UP)."""
+
+    scope = "sign_up"
+
+
+class SignInThrottle(AnonRateThrottle):
+    """Sign-in attempts per client address (THROTTLE_SIGN_IN), besides axes' lockout."""
+
+    scope = "sign_in"
 
 
 class RegisterApi(APIView):
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [AuthThrottle]
+    throttle_classes = [SignUpThrottle]
 
     @extend_schema(request=RegisterInputSerializer, responses={201: MeSerializer})
     def post(self, request):
@@ -62,7 +70,7 @@ class TokenApi(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
-    throttle_classes = [AuthThrottle]
+    throttle_classes = [SignInThrottle]
 
     @extend_schema(request=TokenInputSerializer, responses={200: dict})
     def post(self, request):
@@ -76,7 +84,7 @@ class TokenApi(APIView):
         )
         if getattr(raw, "axes_locked_out", False):
             raw.axes_locked_out = False  # answer in API.md's format, not axes' HTML page
-            raise LoginLocked()
+            raise LoginLocked(retry_after=lockout_retry_after(raw))
         if user is None:
             raise InvalidCredentials()
         token, _ = Token.objects.get_or_create(user=user)

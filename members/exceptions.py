@@ -17,6 +17,11 @@ class LoginLocked(DomainError):
     status_code = 429
     default_detail = "登录失败次数过多，账户已被暂时锁定，请 15 分钟后再试或联系客服。"
 
+    def __init__(self, detail: str | None = None, *, retry_after: int | None = None) -> None:
+        # Seconds until the lockout ends (axes' cool-off): the API answers Retry-After.
+        self.retry_after = retry_after
+        super().__init__(detail)
+
 
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"

@@ -69,6 +69,10 @@ def company_register(
             code="invalid_password",
             fields={"password": exc.messages},
         )
+    # The checks above cannot see a concurrent sign-up that has not committed yet: the unique
+    # keys decide, and losing a race on one is the same domain error as the check's (each
+    # insert in its own savepoint, so the error is raised from a usable transaction that
+    # then rolls back whole, company included).
     try:
         with transaction.atomic():
             company = Company.objects.create(
@@ -85,7 +89,11 @@ def company_register(
         raise MemberIdUnavailable(fields={"member_id": [MemberIdUnavailable.default_detail]})
     user.company = company
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # lost a race for the same user name
+        raise UsernameTaken(fields={"username": [UsernameTaken.default_detail]})
     return user
 
 

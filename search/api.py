@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import buy_leads
+from .params import api_text, page_number
 from .schema import (
     BUY_LEAD_PARAMETERS,
     SEARCH_PARAMETERS,
@@ -36,9 +37,12 @@ def _truthy(value) -> bool:
 
 def _page_number(request) -> int:
     raw = request.query_params.get("page", "1")
-    if not str(raw).isdigit() or int(raw) < 1:
+    number = page_number(raw)
+    if number is None:
+        if raw.isascii() and raw.isdigit() and raw.strip("0"):
+            raise NotFound("页码超出范围。")
         raise NotFound("页码无效，请从 1 开始。")
-    return int(raw)
+    return number
 
 
 def _links(request, page: int, has_next: bool) -> tuple[str | None, str | None]:
@@ -102,12 +106,14 @@ class SearchApi(APIView):
     )
     def get(self, request):
         p = request.query_params
+        q, kind = api_text(p, "q"), api_text(p, "kind")
+        category, province = api_text(p, "category"), api_text(p, "province")
         page = _page_number(request)
         result = listing_search(
-            q=p.get("q", ""),
-            kind=p.get("kind") or "supply",
-            category=p.get("category") or None,
-            province=p.get("province", ""),
+            q=q,
+            kind=kind or "supply",
+            category=category or None,
+            province=province,
             trustpass_only=_truthy(p.get("trustpass")),
             fixed_price_only=_truthy(p.get("fixed_price")),
             page=page,
@@ -131,12 +137,13 @@ class BuyLeadListApi(APIView):
     )
     def get(self, request):
         p = request.query_params
+        q, category, province = api_text(p, "q"), api_text(p, "category"), api_text(p, "province")
         page = _page_number(request)
         result = buy_leads.buy_lead_list(
             viewer=request.user,
-            q=p.get("q", ""),
-            category=p.get("category") or None,
-            province=p.get("province", ""),
+            q=q,
+            category=category or None,
+            province=province,
             page=page,
             page_size=p.get("page_size", 20),
         )

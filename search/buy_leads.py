@@ -143,7 +143,12 @@ def buy_lead_list(
             qs = qs.filter(province=province)
         count = qs.count()
         start = (page - 1) * page_size
-        listings = list(qs.order_by("-published_at", "-id")[start : start + page_size])
+        # A page past the last reads nothing (and an OFFSET past bigint would be a 500).
+        listings = (
+            list(qs.order_by("-published_at", "-id")[start : start + page_size])
+            if start < count
+            else []
+        )
     return BuyLeadPage(
         leads=[_lead(x, sees_contacts=sees, can_quote=quotes) for x in listings],
         count=count,

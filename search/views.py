@@ -14,6 +14,7 @@ from listings.selectors import category_tree
 from marketplace.exceptions import NotFound
 
 from . import buy_leads
+from .params import page_number, page_text
 from .selectors import listing_search
 
 PROVINCES = [
@@ -56,8 +57,7 @@ PAGE_SIZE = 20
 
 
 def _page_number(request) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return page_number(request.GET.get("page", "1")) or 1
 
 
 def _pager(result) -> SimpleNamespace:
@@ -75,11 +75,12 @@ def _pager(result) -> SimpleNamespace:
 def _params(request) -> dict:
     g = request.GET
     kind = g.get("kind") if g.get("kind") in Listing.Kind.values else Listing.Kind.SUPPLY
+    province = g.get("province", "")
     return {
-        "q": g.get("q", "")[:200],
+        "q": page_text(g, "q")[:200],
         "kind": kind,
-        "category": g.get("category", ""),
-        "province": g.get("province", "") if g.get("province", "") in PROVINCES else "",
+        "category": page_text(g, "category"),
+        "province": province if province in PROVINCES else "",
         "trustpass_only": g.get("tp") == "1",
         "fixed_price_only": g.get("fixed") == "1",
     }
@@ -175,8 +176,8 @@ def category(request, slug: str):
 
 def buy_lead_list(request):
     """/buy-leads/: live demand listings, contacts masked unless TrustPass (R-M3.1)."""
-    q = request.GET.get("q", "")[:200]
-    cat = request.GET.get("category", "")
+    q = page_text(request.GET, "q")[:200]
+    cat = page_text(request.GET, "category")
     result = buy_leads.buy_lead_list(
         viewer=request.user, q=q, category=cat or None, page=_page_number(request)
     )

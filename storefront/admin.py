@@ -48,6 +48,8 @@ class IntroductionImageAdmin(admin.ModelAdmin):
     search_fields = ["company__member_id", "company__name"]
     list_filter = ["created_at"]
     raw_id_fields = ["company"]
+    # The file is only ever written re-encoded by introduction_image_upload (issue 17).
+    readonly_fields = ["image", "width", "height", "bytes"]
 
     def has_add_permission(self, request):
         return False

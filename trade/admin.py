@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from marketplace.exceptions import DomainError
 
 from . import services
-from .models import MembershipOrder, Order, Payment
+from .models import MembershipOrder, Order, Payment, Refund
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -84,6 +84,26 @@ class PaymentAdmin(ReadOnlyAdmin):
     search_fields = ["number", "reference", "provider_trade_no", "refund_no", "payer__member_id"]
     list_select_related = ["payer"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    """Refunds and their gateway attempts (trade/refunds.py): a pending one with an error is
+    retried every minute by the sweep; one pending for long needs a look at the provider."""
+
+    list_display = [
+        "payment",
+        "amount",
+        "status",
+        "requested_by",
+        "attempts",
+        "last_error",
+        "created_at",
+        "succeeded_at",
+    ]
+    list_filter = ["status", "created_at"]
+    search_fields = ["payment__number", "payment__reference", "idempotency_key", "refund_no"]
+    list_select_related = ["payment"]
 
 
 @admin.register(MembershipOrder)

@@ -11,8 +11,8 @@ Choosing the gateway
 `get_gateway()` returns the gateway named by `settings.PAYMENT_GATEWAY` (default `"test"`);
 `settings.PAYMENT_GATEWAYS` maps names to classes (dotted paths). A real provider is added by
 writing a subclass of `PaymentGateway` (create_payment → the payer's URL, verify_callback →
-`CallbackData` or `InvalidSignature`, refund → refund number or `RefundFailed`) and
-configuring e.g.::
+`CallbackData` or `InvalidSignature`, refund → refund number or `RefundFailed`, honouring
+the idempotency key: the provider's out_request_no) and configuring e.g.::
 
     PAYMENT_GATEWAYS = {"test": "trade.gateway.LocalTestGateway",
                         "alipay": "payments_alipay.AlipayGateway"}
@@ -26,7 +26,8 @@ payments still go to the right one. Providers post their callbacks to
 The local test gateway (`LocalTestGateway`, name "test") ships with the project: its own
 payment page (`/pay/test/<payment number>/`) where the signed-in payer confirms, an
 HMAC-SHA256-signed callback (secret `settings.PAYMENT_TEST_GATEWAY_SECRET`, else derived
-from SECRET_KEY) and instant refunds. It can also settle a payment without the page
+from SECRET_KEY) and instant refunds, booked by idempotency key (`LocalGatewayRefund`) as a
+provider does. It can also settle a payment without the page
 (`can_settle_directly`), which the API's `POST /orders/{id}/pay/` and the demo data use.
 
 Paying for something else (e.g. a TrustPass year)
@@ -62,6 +63,8 @@ app above it):
    callback is answered "fail", so the provider retries later.
 
 Refunds of such payments: `trade.services.payment_refund(payment_id=..., reason=...)`.
+Refunds are asked of the gateway after our transaction commits, with a key of the payment's
+own, and retried until the gateway confirms (trade/refunds.py).
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -85,6 +89,7 @@ from .exceptions import (
     GatewayCannotSettleDirectly,
     InvalidSignature,
     PaymentNotFound,
+    RefundFailed,
     UnknownPaymentReference,
 )
 
@@ -124,9 +129,13 @@ class PaymentGateway(ABC):
         not hold, else return what it says."""
 
     @abstractmethod
-    def refund(self, payment: Payment, *, reason: str) -> str:
-        """Give the money of a successful payment back; return the provider's refund number
-        or raise `RefundFailed`."""
+    def refund(
+        self, payment: Payment, *, amount: Decimal, reason: str, idempotency_key: str
+    ) -> str:
+        """Give `amount` of a successful payment back; return the provider's refund number
+        or raise `RefundFailed`. Idempotent by `idempotency_key`: a second call with the
+        same key (a retry after a timeout or a crash) returns the first call's refund number
+        and moves no money; the provider refuses more than was paid."""
 
     def settle_directly(self, payment: Payment) -> dict[str, str]:
         """A signed success callback for `payment` as if the payer had paid (test only)."""
@@ -196,8 +205,32 @@ class LocalTestGateway(PaymentGateway):
             succeeded=fields["status"] == self.SUCCESS,
         )
 
-    def refund(self, payment: Payment, *, reason: str) -> str:
-        return f"TESTRF{secrets.token_hex(8).upper()}"
+    def refund(
+        self, payment: Payment, *, amount: Decimal, reason: str, idempotency_key: str
+    ) -> str:
+        from .models import LocalGatewayRefund  # the gateway's books; imported on use
+
+        with transaction.atomic():
+            # As a provider does, one payment's refunds are booked one at a time: a second
+            # call with the same key at the same moment waits, then finds the first's refund
+            # (checked under the lock, so it is not mistaken for a refund beyond the amount).
+            type(payment).objects.select_for_update().filter(pk=payment.pk).exists()
+            done = LocalGatewayRefund.objects.filter(idempotency_key=idempotency_key).first()
+            if done is None:
+                booked = LocalGatewayRefund.objects.filter(payment_number=payment.number)
+                already = sum((r.amount for r in booked), Decimal("0"))
+                if already + amount > payment.amount:
+                    raise RefundFailed("退款金额超过该笔付款的可退金额，支付机构拒绝退款。")
+                done = LocalGatewayRefund.objects.create(
+                    idempotency_key=idempotency_key,
+                    payment_number=payment.number,
+                    amount=amount,
+                    refund_no=f"TESTRF{secrets.token_hex(8).upper()}",
+                    reason=reason[:200],
+                )
+        if done.payment_number != payment.number or done.amount != amount:
+            raise RefundFailed("退款请求号已用于另一笔退款，支付机构拒绝退款。")
+        return done.refund_no
 
     def settle_directly(self, payment: Payment) -> dict[str, str]:
         return self.notification_for(payment, succeeded=True)

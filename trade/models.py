@@ -41,6 +41,9 @@ class Order(models.Model):
     shipped_at = models.DateTimeField("发货时间", null=True, blank=True)
     completed_at = models.DateTimeField("成交时间", null=True, blank=True)
     refunded_at = models.DateTimeField("退款时间", null=True, blank=True)
+    # Set in the transaction that asks for the refund; the order turns `refunded` only once
+    # the gateway has refunded (trade/refunds.py). Meanwhile no other move is allowed.
+    refund_requested_at = models.DateTimeField("申请退款时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "支付宝交易"
@@ -64,6 +67,11 @@ class Order(models.Model):
     def payment_reference(self) -> str:
         """The `reference` its payments carry (see trade/gateway.py)."""
         return f"order:{self.pk}"
+
+    @property
+    def refund_pending(self) -> bool:
+        """A refund was asked for and the gateway has not confirmed it yet."""
+        return self.refund_requested_at is not None and self.status != self.Status.REFUNDED
 
     def role_of(self, company_id: int | None) -> str | None:
         """ "buyer", "seller" or None for a company that is not a party."""
@@ -143,6 +151,70 @@ class Payment(models.Model):
     @property
     def reference_id(self) -> str:
         return self.reference.split(":", 1)[1] if ":" in self.reference else ""
+
+
+class Refund(models.Model):
+    """Giving one successful payment's money back (R-T1; issue 17: safe to retry).
+
+    Written `pending` in the transaction that asks for it; the gateway is called after that
+    commits, always with `idempotency_key` (one per payment), so calling it again after a
+    crash or a timeout returns the first refund instead of making a second; the transaction
+    that records the gateway's answer marks it `succeeded` (and the payment and the order
+    refunded). Pending ones are retried by `trade.refunds_retry_due` (beat).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "退款处理中"
+        SUCCEEDED = "succeeded", "已退款"
+
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, related_name="refund", verbose_name="支付单"
+    )
+    idempotency_key = models.CharField("幂等键", max_length=64, unique=True)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    reason = models.CharField("退款原因", max_length=200, blank=True)
+    requested_by = models.CharField("申请方", max_length=20, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    refund_no = models.CharField("退款单号", max_length=64, blank=True)
+    attempts = models.PositiveIntegerField("调用支付渠道次数", default=0)
+    last_error = models.CharField("最近一次失败原因", max_length=300, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    attempted_at = models.DateTimeField("最近调用时间", null=True, blank=True)
+    succeeded_at = models.DateTimeField("退款完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "退款"
+        verbose_name_plural = "退款"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"退款 {self.payment_id}（{self.get_status_display()}）"
+
+
+class LocalGatewayRefund(models.Model):
+    """The local test gateway's own books (the provider's side, trade/gateway.py): one row
+    per refund it made, by idempotency key, so a repeated call is answered with the first
+    refund and the money of a payment cannot go back twice. No real provider uses it."""
+
+    idempotency_key = models.CharField("幂等键", max_length=64, unique=True)
+    payment_number = models.CharField("支付单号", max_length=40, db_index=True)
+    amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2)
+    refund_no = models.CharField("退款单号", max_length=64, unique=True)
+    reason = models.CharField("退款原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("退款时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "测试网关退款记录"
+        verbose_name_plural = "测试网关退款记录"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.refund_no
 
 
 class MembershipOrder(models.Model):

@@ -46,7 +46,10 @@ def order_get_for_party(*, order_id: int, company: Company | None) -> Order:
 
 
 def order_actions_for(order: Order, company: Company | None) -> list[str]:
-    """The moves `company` may make on `order` now (R-T1), for buttons and the API."""
+    """The moves `company` may make on `order` now (R-T1), for buttons and the API; none
+    while its refund is being processed (trade/refunds.py)."""
+    if order.refund_pending:
+        return []
     return sm.allowed_actions(order.status, order.role_of(company.pk if company else None))
 
 

@@ -56,6 +56,9 @@ class OrderSerializer(serializers.ModelSerializer):
     buyer = serializers.CharField(source="buyer.member_id")
     seller = serializers.CharField(source="seller.member_id")
     status_display = serializers.CharField(source="get_status_display")
+    # True between a refund request and the gateway's refund (trade/refunds.py): the status
+    # is still paid or shipped and turns `refunded` once the gateway confirms.
+    refund_pending = serializers.BooleanField(read_only=True)
     actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -77,6 +80,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "shipped_at",
             "completed_at",
             "refunded_at",
+            "refund_pending",
             "actions",
         ]
 

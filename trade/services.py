@@ -7,6 +7,7 @@ non-party with `OrderNotFound` (404): `order_pay`, `order_ship`, `order_confirm`
 `order_refund`. A payment arriving (`order_payment_succeeded`, the handler for references
 "order:<id>") moves an order from created to paid. A settled order (completed or
 refunded) is announced with `trade.signals.order_settled`, inside its transaction.
+Refunds are asked of the gateway after the request for them commits (trade/refunds.py).
 
 Payments (for orders and anything else, see trade/gateway.py): `payment_create`,
 `payment_callback_receive`, `payment_settle_directly`, `payment_refund`. TrustPass
@@ -27,7 +28,7 @@ from listings.models import Listing
 from members.models import Company, User
 from members.services import notice_send
 
-from . import pricing, signals
+from . import pricing, refunds, signals
 from . import state_machine as sm
 from .exceptions import (
     CompanyRequired,
@@ -43,7 +44,7 @@ from .exceptions import (
     WrongParty,
 )
 from .gateway import get_gateway, get_payment_handler, parse_reference
-from .models import Order, Payment
+from .models import Order, Payment, Refund
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,11 @@ def _lock_for(order_id: int, company: Company | None, action: str) -> Order:
 def _check_move(order: Order, action: str) -> None:
     if not sm.can_transition(order.status, action):
         raise IllegalTransition(sm.illegal_move_message(order.status, action))
+    if order.refund_pending:  # asked for, not yet confirmed by the gateway (trade/refunds.py)
+        raise IllegalTransition(
+            "该订单的退款正在处理中，完成后订单状态将变为「已退款」，不能再进行其他操作。"
+            "请稍后刷新页面查看。"
+        )
 
 
 @transaction.atomic
@@ -216,7 +222,6 @@ def order_confirm(*, order_id: int, by: Company | None) -> Order:
     return order
 
 
-@transaction.atomic
 def order_refund(
     *,
     order_id: int,
@@ -225,36 +230,65 @@ def order_refund(
     staff_user: User | None = None,
 ) -> Order:
     """R-T1 paid/shipped → refunded, by the buyer or the seller (or staff settling a
-    dispute, with `staff_user`): the escrowed money goes back through the gateway."""
-    if staff_user is not None and staff_user.is_staff:
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
-        if order is None:
-            raise OrderNotFound()
-        _check_move(order, sm.REFUND)
-    else:
-        order = _lock_for(order_id, by, sm.REFUND)
-    reason = (reason or "").strip()[:200]
-    payment = Payment.objects.filter(
-        reference=order.payment_reference, status=Payment.Status.SUCCEEDED
-    ).first()
-    if payment is not None:
-        payment_refund(payment_id=payment.pk, reason=reason or f"订单 {order.pk} 退款")
-    else:  # paid outside any gateway (e.g. data imported by staff): nothing to give back
-        log.warning("order %s refunded without a successful payment", order.pk)
+    dispute, with `staff_user`): the escrowed money goes back through the gateway.
+
+    Safe to retry (trade/refunds.py): our transaction records the request (the order marked
+    `refund_requested_at`, a pending refund with its idempotency key); the gateway is called
+    after it commits; the order turns `refunded` in the transaction that records the
+    gateway's refund. Returns the order, refunded, in the usual case; `RefundFailed` (502)
+    when the gateway did not refund now: the order keeps its status, the request stays and
+    the sweep completes it. Called inside a transaction of the caller's, the gateway is
+    called when that commits, and the order returned is not refunded yet."""
+    with transaction.atomic():
+        if staff_user is not None and staff_user.is_staff:
+            order = Order.objects.select_for_update().filter(pk=order_id).first()
+            if order is None:
+                raise OrderNotFound()
+            _check_move(order, sm.REFUND)
+        else:
+            order = _lock_for(order_id, by, sm.REFUND)
+        order.refund_reason = (reason or "").strip()[:200]
+        order.refund_requested_at = timezone.now()
+        order.save(update_fields=["refund_reason", "refund_requested_at"])
+        who = (
+            "客服"
+            if staff_user is not None
+            else ("买家" if by and by.pk == order.buyer_id else "卖家")
+        )
+        payment = Payment.objects.filter(
+            reference=order.payment_reference, status=Payment.Status.SUCCEEDED
+        ).first()
+        if payment is None:  # paid outside any gateway (e.g. data imported by staff)
+            log.warning("order %s refunded without a successful payment", order.pk)
+            _order_refunded(order, who)
+            return order
+        refund = refunds.refund_request(
+            payment=payment,
+            reason=order.refund_reason or f"订单 {order.pk} 退款",
+            requested_by=who,
+        )
+    refunds.refund_complete_after_commit(refund)
+    order.refresh_from_db()
+    return order
+
+
+def order_refund_applied(order: Order, refund: Refund) -> None:
+    """The gateway refunded the order's payment (trade/refunds.py calls this in the
+    transaction that records it, with the order locked): now the order is refunded."""
+    _order_refunded(order, refund.requested_by)
+
+
+def _order_refunded(order: Order, who: str) -> None:
     order.status = sm.next_status(order.status, sm.REFUND)
     order.refunded_at = timezone.now()
-    order.refund_reason = reason
-    order.save(update_fields=["status", "refunded_at", "refund_reason"])
-    who = (
-        "客服" if staff_user is not None else ("买家" if by and by.pk == order.buyer_id else "卖家")
-    )
-    text = f"订单 {order.pk} 已由{who}退款，¥{order.total} 已退回买家。" + (
+    order.save(update_fields=["status", "refunded_at"])
+    reason = order.refund_reason
+    text = f"订单 {order.pk} 已由{who or '平台'}退款，¥{order.total} 已退回买家。" + (
         f"原因：{reason}" if reason else ""
     )
     for company in (order.buyer, order.seller):
         _notify(order, company, "订单已退款", text)
     _order_settled(order, "refunded")
-    return order
 
 
 def _order_settled(order: Order, outcome: str) -> None:
@@ -382,7 +416,12 @@ def payment_callback_receive(*, gateway_name: str, data) -> Payment:
 
 
 def _refund_unwanted(gateway, payment: Payment, reason: str) -> Payment:
-    payment.refund_no = gateway.refund(payment, reason=reason)[:64]
+    """Inside the callback's transaction: if it rolls back after the gateway refunded, the
+    callback is answered "fail", the provider sends it again, and the same key (the
+    payment's own) gets the first refund back instead of a second one."""
+    payment.refund_no = gateway.refund(
+        payment, amount=payment.amount, reason=reason, idempotency_key=refunds.refund_key(payment)
+    )[:64]
     payment.refund_reason = reason
     payment.status = Payment.Status.REFUNDED
     payment.refunded_at = timezone.now()
@@ -419,16 +458,15 @@ def payment_confirm_on_test_gateway(*, number: str, payer: Company | None) -> Pa
     return payment_callback_receive(gateway_name="test", data=gateway.notification_for(payment))
 
 
-@transaction.atomic
 def payment_refund(*, payment_id: int, reason: str) -> Payment:
-    """Give a successful payment's money back through the gateway that took it."""
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
-    if payment.status != Payment.Status.SUCCEEDED:
-        raise PaymentNotRefundable()
-    gateway = get_gateway(payment.gateway)
-    payment.refund_no = gateway.refund(payment, reason=reason)[:64]
-    payment.refund_reason = reason[:200]
-    payment.status = Payment.Status.REFUNDED
-    payment.refunded_at = timezone.now()
-    payment.save(update_fields=["refund_no", "refund_reason", "status", "refunded_at"])
+    """Give a successful payment's money back through the gateway that took it, safe to
+    retry like an order's refund (trade/refunds.py): `RefundFailed` leaves it pending for
+    the sweep."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if payment.status != Payment.Status.SUCCEEDED or hasattr(payment, "refund"):
+            raise PaymentNotRefundable()
+        refund = refunds.refund_request(payment=payment, reason=reason)
+    refunds.refund_complete_after_commit(refund)
+    payment.refresh_from_db()
     return payment

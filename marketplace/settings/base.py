@@ -106,6 +106,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection (CONN_MAX_AGE > 0) is checked before its first use in each request or
+# task, and replaced if PostgreSQL was restarted or dropped it (issue 17).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
@@ -123,12 +126,20 @@ LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "members:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
+# Client addresses (issue 17): how many proxies of ours stand in front of the web processes
+# and append to X-Forwarded-For. 0: the header is ignored and REMOTE_ADDR is the client.
+# Throttles, axes and view counts all ask marketplace.clients.client_ip.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Failed logins: locked out per account and IP after AXES_FAILURE_LIMIT tries.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "marketplace.clients.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout page answers 429 with Retry-After (the cool-off), like every other 429.
+AXES_LOCKOUT_CALLABLE = "members.lockout.lockout_response"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
@@ -157,12 +168,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@chengxintong.loc
 
 # --- Cache and Celery -----------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# Redis away or slow: a cache read is a miss and a write is dropped (marketplace/cache.py),
+# after at most these socket timeouts, so the API falls through to the database (issue 17).
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "marketplace.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="mp"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -186,13 +201,27 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Workers keep their database connection between tasks (Celery's Django fixup otherwise
-# closes it after every task, and each task pays a new PostgreSQL connection); it is
-# recycled every 2×N tasks. Measured by bench/review_throughput.py.
+# closes it before and after every task, and each task pays a new PostgreSQL connection;
+# measured by bench/review_throughput.py). Set, it only stops the fixup's closing (it
+# still recycles every 2×N tasks): how long a connection lives is decided as for web
+# requests, by CONN_MAX_AGE and CONN_HEALTH_CHECKS, through close_old_connections around
+# every task (marketplace/celery.py), so a broken one never outlives the task it broke in.
+# Workers keep connections only with CONN_MAX_AGE > 0 (600 in the bench, as in production).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
-# Longer than any countdown or ETA we use (the longest is the 2-hour review deadline).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+# Redis redelivers a message not acknowledged within the visibility timeout (acks_late: a
+# task is acknowledged when it ends). So it is how long the task of a worker that died
+# mid-task waits before another worker runs it (the beat sweeps redo lost work sooner), and
+# it must exceed the longest a live worker holds a message, or a long run is delivered to a
+# second worker while the first still runs it: the longest hard time limit, 1900 s of the
+# nightly credit run (`credit.recalculate_all`; 90 s for every other task), as the worker
+# reserves only the messages it runs (prefetch multiplier 1). No task is sent with a
+# countdown or ETA (a message held for longer would be delivered twice).
+# tests/members/test_settings.py checks it against every task's limit.
+# CELERY_VISIBILITY_TIMEOUT (seconds), 40 minutes by default.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2400)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Each app adds its entries (listing expiry, membership reminders, nightly credit),
@@ -230,6 +259,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*"),
         "kwargs": {"older_than_seconds": 60},
     },
+    # R-I1: inquiry e-mail notices whose task failed for good or whose message was lost
+    # (sent once each; given up after a day, the in-site notice remains).
+    "inquiries-email-sweep": {
+        "task": "inquiries.inquiry_email_sweep",
+        "schedule": crontab(minute="*/2"),
+    },
+    # R-T1: refunds asked for but not confirmed by the gateway (trade/refunds.py).
+    "trade-refunds-retry": {
+        "task": "trade.refunds_retry_due",
+        "schedule": crontab(minute="*"),
+    },
     # R-M4: renewal reminders; twice a day so one missed run costs nothing (sent once each).
     "members-renewal-reminders": {
         "task": "members.membership_reminders_send",
@@ -255,14 +295,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "marketplace.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Keyed by marketplace.clients.client_ip, open when the cache is away (issue 17).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "marketplace.throttling.AnonRateThrottle",
+        "marketplace.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": _throttle_rate("THROTTLE_ANON", "600/min"),
         "user": _throttle_rate("THROTTLE_USER", "1200/min"),
+        "sign_in": _throttle_rate("THROTTLE_SIGN_IN", "30/min"),
+        "sign_up": _throttle_rate("THROTTLE_SIGN_UP", "30/min"),
     },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "marketplace.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -292,8 +336,10 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
+        # Inline styles stay (style attributes in templates and the admin); scripts are only
+        # static files: no inline <script> or on…= handlers (JSON islands need no nonce).
         "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
     }
@@ -306,6 +352,8 @@ LISTING_DUPLICATE_SIMILARITY = 0.90  # R-L3a
 LISTING_MIN_CHINESE_SHARE = 0.30  # R-L3c
 LISTING_MIN_DESCRIPTION_CHARS = 30  # R-L3e
 INQUIRY_RATE_LIMIT_PER_HOUR = env.int("INQUIRY_RATE_LIMIT_PER_HOUR", default=20)  # R-I1
+# An inquiry e-mail not sent after this long is queued again by the sweep (lost task).
+INQUIRY_EMAIL_SWEEP_AFTER_SECONDS = env.int("INQUIRY_EMAIL_SWEEP_AFTER_SECONDS", default=120)
 TRUSTPASS_YEAR_PRICE_YUAN = 2800
 # R-T1: payment gateways (trade/gateway.py). "test" is the local test gateway; a real
 # provider is added to PAYMENT_GATEWAYS (name → class path) and chosen by PAYMENT_GATEWAY.
@@ -314,6 +362,9 @@ PAYMENT_GATEWAYS = {"test": "trade.gateway.LocalTestGateway"}
 PAYMENT_TEST_GATEWAY_SECRET = env("PAYMENT_TEST_GATEWAY_SECRET", default="")
 # `check --deploy` warns about the test gateway unless a deployment opts in (trade.W001).
 PAYMENT_TEST_GATEWAY_ALLOWED = env.bool("PAYMENT_TEST_GATEWAY_ALLOWED", default=False)
+# R-T1: a refund not confirmed by the gateway is asked again (same idempotency key) by the
+# sweep once its last attempt is this old (trade/refunds.py).
+REFUND_RETRY_AFTER_SECONDS = env.int("REFUND_RETRY_AFTER_SECONDS", default=60)
 MAILBOX_QUOTA_BYTES = 5 * 1024 * 1024  # R-F3
 
 LOGGING = {

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env
+from .base import REDIS_CACHE_OPTIONS, REDIS_URL, env
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/marketplace")
@@ -17,9 +17,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 TEST_REDIS_URL = REDIS_URL or "redis://127.0.0.1:6379/15"
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "marketplace.cache.ResilientRedisCache",
         "LOCATION": TEST_REDIS_URL,
         "KEY_PREFIX": f"test{os.getpid()}",
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 CELERY_BROKER_URL = TEST_REDIS_URL
@@ -31,7 +32,11 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost", ".localhost"]
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "10000/min", "user": "10000/min"}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],  # noqa: F405  (sign-in, sign-up: as configured)
+    "anon": "10000/min",
+    "user": "10000/min",
+}
 # Serve static files from the apps' folders without collectstatic (also for live_server).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -82,8 +82,28 @@ def test_celery_settings_for_idempotent_tasks():
     assert s["acks_late"] is True
     assert s["reject_lost"] is True
     assert s["soft"] < s["hard"]
-    # Longer than the longest countdown we schedule (the 2-hour review deadline).
-    assert s["visibility"] > 2 * 3600
+    # A message of a worker that died mid-task comes back within the hour (it was 4 hours),
+    # yet never while a live worker still runs it (see the test below for every task).
+    assert s["hard"] < s["visibility"] <= 3600
+    custom = _settings_probe("marketplace.settings.local", CELERY_VISIBILITY_TIMEOUT="900")
+    assert custom["visibility"] == 900
+
+
+def test_visibility_timeout_exceeds_every_task_time_limit(settings):
+    """Redis redelivers an unacknowledged message after the visibility timeout: a task that
+    may run longer would be delivered to a second worker while the first still runs it."""
+    from marketplace.celery import app
+
+    app.loader.import_default_modules()
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert timeout == settings.CELERY_VISIBILITY_TIMEOUT
+    limits = {
+        name: task.time_limit or app.conf.task_time_limit
+        for name, task in app.tasks.items()
+        if not name.startswith("celery.")
+    }
+    assert limits and all(limits.values())
+    assert {name: limit for name, limit in limits.items() if limit + 60 > timeout} == {}
 
 
 def _production_env(**extra):
@@ -148,6 +168,13 @@ def test_api_throttles_default_on_and_turn_off_only_when_asked():
     assert _settings_probe("marketplace.settings.local")["throttle"] == {
         "anon": "600/min",
         "user": "1200/min",
+        "sign_in": "30/min",
+        "sign_up": "30/min",
     }
     s = _settings_probe("marketplace.settings.local", THROTTLE_ANON="off", THROTTLE_USER="30/min")
-    assert s["throttle"] == {"anon": None, "user": "30/min"}
+    assert s["throttle"] == {
+        "anon": None,
+        "user": "30/min",
+        "sign_in": "30/min",
+        "sign_up": "30/min",
+    }

@@ -23,5 +23,5 @@ class RedirectOnlyGateway(LocalTestGateway):
 class RefusingRefundGateway(LocalTestGateway):
     """The test gateway, but the provider refuses every refund."""
 
-    def refund(self, payment, *, reason):
+    def refund(self, payment, *, amount, reason, idempotency_key):
         raise RefundFailed()

@@ -21,7 +21,7 @@ from trade.exceptions import (
     RefundFailed,
     WrongParty,
 )
-from trade.models import Order, Payment
+from trade.models import Order, Payment, Refund
 
 pytestmark = pytest.mark.django_db
 
@@ -154,15 +154,19 @@ def test_staff_can_refund_a_paid_order(make_order, staff_user):
     assert order.status == "refunded"
 
 
-def test_refund_refused_by_the_provider_changes_nothing(make_order, settings):
+def test_refund_refused_by_the_provider_leaves_the_order_unrefunded_and_pending(
+    make_order, settings
+):
     order = make_order("shipped")
     settings.PAYMENT_GATEWAYS = {"test": "tests.trade.gateways.RefusingRefundGateway"}
     with pytest.raises(RefundFailed) as exc:
         services.order_refund(order_id=order.pk, by=order.buyer)
     assert exc.value.status_code == 502
     order.refresh_from_db()
-    assert order.status == "shipped"
+    assert order.status == "shipped" and order.refunded_at is None
     assert Payment.objects.get(reference=f"order:{order.pk}").status == "succeeded"
+    # The request stays, for the sweep to retry (trade/refunds.py, tests/trade/test_refunds.py).
+    assert order.refund_pending and Refund.objects.get().status == "pending"
 
 
 # -- every illegal move ------------------------------------------------------------------

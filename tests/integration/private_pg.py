@@ -1,0 +1,122 @@
+"""A private, throw-away PostgreSQL server for fault tests (restart, stop) that must never
+touch the machine's server on 5432: initdb into a temporary directory, its own free port and
+socket directory, `pg_ctl` to start, restart and stop it, everything removed afterwards.
+
+Run as root, the server's commands run as the `postgres` system user (initdb refuses root).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivatePostgres:
+    def __init__(self) -> None:
+        bins = [d for d in PG_BIN_DIRS if (d / "pg_ctl").exists()]
+        found = shutil.which("pg_ctl")
+        self.bin = bins[0] if bins else (Path(found).parent if found else None)
+        if self.bin is None:
+            pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:
+            try:
+                pwd.getpwnam("postgres")
+            except KeyError:
+                pytest.skip("running as root and there is no postgres user for initdb")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self.dir = Path(tempfile.mkdtemp(prefix="mp-private-pg-"))
+        self.data = self.dir / "data"
+        self.port = free_port()
+        self.database = "mp_private"
+        if self.as_user:
+            shutil.chown(self.dir, user="postgres", group="postgres")
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=60)
+
+    def _pg_ctl(self, action: str, *extra: str) -> None:
+        self._run(
+            str(self.bin / "pg_ctl"),
+            action,
+            "-D",
+            str(self.data),
+            "-w",
+            "-t",
+            "30",
+            "-l",
+            str(self.dir / "server.log"),
+            *extra,
+        )
+
+    def init_and_start(self) -> None:
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.dir}"
+            " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+        )
+        self._pg_ctl("start", "-o", options)
+        conn = psycopg2.connect(
+            dbname="postgres", user="postgres", host="127.0.0.1", port=self.port
+        )
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE DATABASE {self.database}")
+        conn.close()
+
+    def restart(self) -> None:
+        """`pg_ctl restart -m fast`: every open connection is cut, as in a real restart."""
+        self._pg_ctl("restart", "-m", "fast")
+
+    def migrate(self, env: dict) -> None:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env={**env, "DATABASE_URL": self.url},
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+
+    def destroy(self) -> None:
+        try:
+            if (self.data / "postmaster.pid").exists():
+                self._pg_ctl("stop", "-m", "immediate")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log(self) -> str:
+        path = self.dir / "server.log"
+        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
