@@ -5,7 +5,6 @@ Thin: each view validates input with a serializer and calls a service or a selec
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import ListAPIView
@@ -13,9 +12,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.openapi import QueryChoice, errors
 from marketplace.pagination import PageNumberPagination
-from members.models import Company
-from members.selectors import user_company
+from members.selectors import company_get_public, user_company
 from trade.models import Order
 
 from . import selectors, services
@@ -116,7 +115,31 @@ class HistorySerializer(serializers.ModelSerializer):
 
 
 class RejectInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    # Blank or missing: the service's `reason_required` (R-C5).
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="驳回原因（超过 200 字的部分不保存）",
+    )
+
+
+class ReferenceInputSerializer(serializers.Serializer):
+    """Text only; what is missing or too long is the service's to say (R-C1)."""
+
+    name = serializers.CharField(required=False, allow_blank=True, default="")
+    firm = serializers.CharField(required=False, allow_blank=True, default="")
+    relation = serializers.CharField(required=False, allow_blank=True, default="")
+    contact = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CertificateDecisionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    status = serializers.ChoiceField(choices=Certificate.Status.choices)
+
+
+class CertificateRejectedSerializer(CertificateDecisionSerializer):
+    reason = serializers.CharField(source="reject_reason")
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -143,8 +166,9 @@ class OrderReviewsApi(APIView):
     (parties only)."""
 
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = PageNumberPagination
 
-    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewSerializer})
+    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewSerializer, **errors(409)})
     def post(self, request, order_id: int):
         data = ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -164,7 +188,9 @@ class OrderReviewsApi(APIView):
         if order is None or company is None or company.pk not in (order.buyer_id, order.seller_id):
             raise NotAParty()
         reviews = Review.objects.filter(order=order).select_related("reviewer", "reviewee")
-        return Response(ReviewSerializer(reviews, many=True).data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(reviews, request, view=self)
+        return paginator.get_paginated_response(ReviewSerializer(page, many=True).data)
 
 
 # --- certificates ---------------------------------------------------------------------------------
@@ -175,10 +201,11 @@ class CertificatesApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         request={"multipart/form-data": CertificateInputSerializer},
-        responses={201: CertificateSerializer},
+        responses={201: CertificateSerializer, **errors(413)},
     )
     def post(self, request):
         company = user_company(request.user)
@@ -194,12 +221,9 @@ class CertificatesApi(APIView):
     def get(self, request):
         company = user_company(request.user)
         qs = selectors.certificates_own(company)
-        paginator = self._paginator()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(CertificateSerializer(page, many=True).data)
-
-    def _paginator(self):
-        return PageNumberPagination()
 
 
 class CertificateDetailApi(APIView):
@@ -218,11 +242,18 @@ class CertificateDetailApi(APIView):
 class StaffCertificateListApi(ListAPIView):
     permission_classes = [CanVerifyCertificates]
     serializer_class = CertificateSerializer
+    filter_backends: list = []
+    status_filter = QueryChoice("status", Certificate.Status.values)
+
+    @extend_schema(parameters=[status_filter.parameter])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         qs = Certificate.objects.select_related("company").order_by("created_at", "id")
-        wanted = self.request.query_params.get("status")
-        if wanted in Certificate.Status.values:
+        if getattr(self, "swagger_fake_view", False):
+            return qs.none()
+        if wanted := self.status_filter.read(self.request):
             qs = qs.filter(status=wanted)
         return qs
 
@@ -230,29 +261,26 @@ class StaffCertificateListApi(ListAPIView):
 class StaffCertificateApproveApi(APIView):
     permission_classes = [CanVerifyCertificates]
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: CertificateDecisionSerializer, **errors(409)})
     def post(self, request, certificate_id: int):
         certificate = services.certificate_verify(certificate_id=certificate_id, by=request.user)
-        return Response({"id": certificate.pk, "status": certificate.status})
+        return Response(CertificateDecisionSerializer(certificate).data)
 
 
 class StaffCertificateRejectApi(APIView):
     permission_classes = [CanVerifyCertificates]
 
-    @extend_schema(request=RejectInputSerializer, responses={200: dict})
+    @extend_schema(
+        request=RejectInputSerializer,
+        responses={200: CertificateRejectedSerializer, **errors(409)},
+    )
     def post(self, request, certificate_id: int):
+        data = RejectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         certificate = services.certificate_reject(
-            certificate_id=certificate_id,
-            reason=str(request.data.get("reason", "")),
-            by=request.user,
+            certificate_id=certificate_id, reason=data.validated_data["reason"], by=request.user
         )
-        return Response(
-            {
-                "id": certificate.pk,
-                "status": certificate.status,
-                "reason": certificate.reject_reason,
-            }
-        )
+        return Response(CertificateRejectedSerializer(certificate).data)
 
 
 # --- references -------------------------------------------------------------------------------------
@@ -260,22 +288,21 @@ class StaffCertificateRejectApi(APIView):
 
 class ReferencesApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = PageNumberPagination
 
     @extend_schema(responses=ReferenceSerializer(many=True))
     def get(self, request):
         refs = selectors.references_of(user_company(request.user))
-        return Response(ReferenceSerializer(refs, many=True).data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(refs, request, view=self)
+        return paginator.get_paginated_response(ReferenceSerializer(page, many=True).data)
 
     @extend_schema(request=ReferenceSerializer, responses={201: ReferenceSerializer})
     def post(self, request):
         company = user_company(request.user)
-        ref = services.reference_add(
-            company=company,
-            name=str(request.data.get("name", "")),
-            firm=str(request.data.get("firm", "")),
-            relation=str(request.data.get("relation", "")),
-            contact=str(request.data.get("contact", "")),
-        )
+        data = ReferenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ref = services.reference_add(company=company, **data.validated_data)
         return Response(ReferenceSerializer(ref).data, status=status.HTTP_201_CREATED)
 
 
@@ -350,7 +377,7 @@ class CreditArchiveApi(APIView):
 
     @extend_schema(responses=CreditArchiveSerializer)
     def get(self, request, member_id: str):
-        company = get_object_or_404(Company, member_id=member_id)
+        company = company_get_public(member_id=member_id)
         return Response(CreditArchiveSerializer(selectors.credit_archive(company)).data)
 
 
@@ -359,13 +386,18 @@ class CompanyReviewsApi(ListAPIView):
 
     permission_classes = [permissions.AllowAny]
     serializer_class = ReviewSerializer
+    filter_backends: list = []
+    rating_filter = QueryChoice("rating", Rating.values)
+
+    @extend_schema(parameters=[rating_filter.parameter])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Review.objects.none()
-        company = get_object_or_404(Company, member_id=self.kwargs["member_id"])
+        company = company_get_public(member_id=self.kwargs["member_id"])
         qs = selectors.reviews_received(company).select_related("reviewee")
-        rating = self.request.query_params.get("rating")
-        if rating in Rating.values:
+        if rating := self.rating_filter.read(self.request):
             qs = qs.filter(rating=rating)
         return qs

@@ -7,11 +7,12 @@ exception handler (`{code, detail, rule, fields}`; 429 carries `Retry-After`).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.openapi import QueryChoice, QueryFlag, errors
 from marketplace.pagination import PageNumberPagination
 from members import privileges
 from members.selectors import company_get_public
@@ -19,8 +20,6 @@ from members.selectors import company_get_public
 from . import selectors, services
 from .exceptions import ListingNotInquirable, TrustPassRequired
 from .serializers import (
-    FAVOURITES_PAGE_SCHEMA,
-    INBOX_PAGE_SCHEMA,
     FavouriteInput,
     FavouriteSerializer,
     InboxMarkedSerializer,
@@ -64,28 +63,22 @@ class InboxListApi(APIView):
     ones it sent, `?box=all` for both; `?unread=1` for unread only)."""
 
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = PageNumberPagination
+    box_filter = QueryChoice("box", ["received", "sent", "all"], default="received")
+    unread_filter = QueryFlag("unread", description="只看未读")
 
     @extend_schema(
         operation_id="inbox_list",
-        parameters=[
-            OpenApiParameter(
-                "box", str, enum=["received", "sent", "all"], description="默认 received"
-            ),
-            OpenApiParameter("unread", str, enum=["1"], description="只看未读"),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
-        ],
-        responses={200: INBOX_PAGE_SCHEMA},
+        parameters=[box_filter.parameter, unread_filter.parameter],
+        responses=InboxThreadSerializer(many=True),
         tags=["inquiries"],
     )
     def get(self, request):
         company = request.user.company
-        box = request.query_params.get("box", "received")
-        if box not in ("received", "sent", "all"):
-            box = "received"
-        unread_only = request.query_params.get("unread") in ("1", "true")
+        box = self.box_filter.read(request)
+        unread_only = self.unread_filter.read(request)
         qs = [] if company is None else selectors.inbox_threads_annotated(company, box, unread_only)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         body = InboxThreadSerializer(page, many=True, context={"company": company}).data
         return paginator.get_paginated_response(body)
@@ -159,20 +152,27 @@ class FavouriteListApi(APIView):
     """GET/POST /api/v1/favourites/ — the caller's favourite listings and suppliers."""
 
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = PageNumberPagination
+    kind_filter = QueryChoice("kind", ["listings", "suppliers"], default="listings")
 
     @extend_schema(
-        operation_id="favourites_list", responses={200: FAVOURITES_PAGE_SCHEMA}, tags=["favourites"]
+        operation_id="favourites_list",
+        parameters=[kind_filter.parameter],
+        responses=FavouriteSerializer(many=True),
+        tags=["favourites"],
     )
     def get(self, request):
-        kind = "suppliers" if request.query_params.get("kind") == "suppliers" else "listings"
-        paginator = PageNumberPagination()
+        kind = self.kind_filter.read(request)
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.favourites_of(user=request.user, kind=kind), request, view=self
         )
         return paginator.get_paginated_response(FavouriteSerializer(page, many=True).data)
 
     @extend_schema(
-        request=FavouriteInput, responses={201: FavouriteSerializer}, tags=["favourites"]
+        request=FavouriteInput,
+        responses={201: FavouriteSerializer, **errors(404)},
+        tags=["favourites"],
     )
     def post(self, request):
         data = FavouriteInput(data=request.data)
@@ -200,7 +200,9 @@ class ListingReportCreateApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        request=ReportInput, responses={201: ReportCreatedSerializer}, tags=["inquiries"]
+        request=ReportInput,
+        responses={201: ReportCreatedSerializer, **errors(409)},
+        tags=["inquiries"],
     )
     def post(self, request, pk: int):
         if not selectors.listing_is_live(listing_id=pk):

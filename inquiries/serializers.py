@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import services
@@ -203,22 +203,6 @@ class ReportCreatedSerializer(serializers.Serializer):
 class InboxMarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
 
-
-def paginated(name: str, item):
-    """The schema of a page of `PageNumberPagination` (count, next, previous, results)."""
-    return inline_serializer(
-        name,
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item,
-        },
-    )
-
-
-INBOX_PAGE_SCHEMA = paginated("PaginatedInboxThreads", InboxThreadSerializer(many=True))
-FAVOURITES_PAGE_SCHEMA = paginated("PaginatedFavourites", FavouriteSerializer(many=True))
 
 # --- input of favourites and reports -----------------------------------------------
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, permissions, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.openapi import QueryChoice, QueryText, errors
+from marketplace.pagination import PageNumberPagination
 from marketplace.uploads import LISTING_UPLOAD_MAX_BYTES, guard_upload_request
 
 from . import selectors, services
@@ -21,8 +23,11 @@ from .serializers import (
     ListingImageInputSerializer,
     ListingImageSerializer,
     ListingInputSerializer,
+    ListingRefreshedSerializer,
+    ListingRejectedSerializer,
     ListingRejectInputSerializer,
     ListingSerializer,
+    ListingStatusSerializer,
     ListingSummarySerializer,
     ListingTermInputSerializer,
     ProhibitedTermSerializer,
@@ -66,28 +71,27 @@ class ListingListCreateApi(APIView):
     """GET: the caller's own listings (?status=). POST: create and submit for review."""
 
     permission_classes = [HasCompany]
+    pagination_class = PageNumberPagination
+    status_filter = QueryChoice("status", Listing.Status.values, description="只看该状态的信息")
 
     @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=Listing.Status.values)],
-        responses=ListingSummarySerializer(many=True),
+        parameters=[status_filter.parameter], responses=ListingSummarySerializer(many=True)
     )
     def get(self, request):
-        wanted = request.query_params.get("status") or None
-        if wanted and wanted not in Listing.Status.values:
-            wanted = "__none__"
+        wanted = self.status_filter.read(request)
         qs = selectors.company_listings(request.user.company, status=wanted)
-        paginator = generics.GenericAPIView.pagination_class()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ListingSummarySerializer(page, many=True).data)
 
-    @extend_schema(request=ListingInputSerializer, responses={201: dict})
+    @extend_schema(request=ListingInputSerializer, responses={201: ListingStatusSerializer})
     def post(self, request):
         data = ListingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         listing = services.listing_create(
             company=request.user.company, submit=True, **data.to_service_values()
         )
-        return Response({"id": listing.pk, "status": listing.status}, status=201)
+        return Response(ListingStatusSerializer(listing).data, status=201)
 
 
 class ListingDetailApi(APIView):
@@ -121,33 +125,26 @@ class _OwnedListingAction(APIView):
 
 
 class ListingSubmitApi(_OwnedListingAction):
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: ListingStatusSerializer, **errors(409)})
     def post(self, request, pk: int):
         listing = services.listing_submit(listing=self.owned(request, pk))
-        return Response({"id": listing.pk, "status": listing.status})
+        return Response(ListingStatusSerializer(listing).data)
 
 
 class ListingRefreshApi(_OwnedListingAction):
     """R-L2: bump the publication time of a live listing, once a day."""
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: ListingRefreshedSerializer, **errors(409)})
     def post(self, request, pk: int):
         listing = services.listing_refresh(listing=self.owned(request, pk))
-        return Response(
-            {
-                "id": listing.pk,
-                "published_at": ListingSerializer()
-                .fields["published_at"]
-                .to_representation(listing.published_at),
-            }
-        )
+        return Response(ListingRefreshedSerializer(listing).data)
 
 
 class ListingWithdrawApi(_OwnedListingAction):
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: ListingStatusSerializer, **errors(409)})
     def post(self, request, pk: int):
         listing = services.listing_withdraw(listing=self.owned(request, pk), by=request.user)
-        return Response({"id": listing.pk, "status": listing.status})
+        return Response(ListingStatusSerializer(listing).data)
 
 
 class ListingImagesApi(_OwnedListingAction):
@@ -162,10 +159,8 @@ class ListingImagesApi(_OwnedListingAction):
             guard_upload_request(request, limit=LISTING_UPLOAD_MAX_BYTES, label="图片")
         super().initial(request, *args, **kwargs)
 
-    @extend_schema(
-        request={"multipart/form-data": ListingImageInputSerializer},
-        responses=ListingImageSerializer,
-    )
+    # Not paged: a listing has at most MAX_IMAGES_PER_LISTING (6) images.
+    @extend_schema(responses=ListingImageSerializer(many=True))
     def get(self, request, pk: int):
         listing = self.owned(request, pk)
         return Response(
@@ -176,7 +171,7 @@ class ListingImagesApi(_OwnedListingAction):
 
     @extend_schema(
         request={"multipart/form-data": ListingImageInputSerializer},
-        responses={201: ListingImageSerializer},
+        responses={201: ListingImageSerializer, **errors(413)},
     )
     def post(self, request, pk: int):
         listing = self.owned(request, pk)
@@ -201,13 +196,17 @@ class ListingImageDetailApi(_OwnedListingAction):
 
 
 class CategoryListApi(APIView):
-    """The two-level category tree (ids for `category` when posting)."""
+    """The two-level category tree (ids for `category` when posting), a page of top-level
+    categories with their children."""
 
     permission_classes = [permissions.AllowAny]
+    pagination_class = PageNumberPagination
 
     @extend_schema(responses=CategoryTreeSerializer(many=True))
     def get(self, request):
-        return Response(CategoryTreeSerializer(selectors.category_tree(), many=True).data)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.category_tree(), request, view=self)
+        return paginator.get_paginated_response(CategoryTreeSerializer(page, many=True).data)
 
 
 # --- staff ------------------------------------------------------------------------------------
@@ -217,10 +216,11 @@ class StaffReviewQueueApi(APIView):
     """R-L4: pending listings ordered by review deadline, with their checks."""
 
     permission_classes = [staff_permission("listings.view_listing")]
+    pagination_class = PageNumberPagination
 
     @extend_schema(responses=ReviewQueueItemSerializer(many=True))
     def get(self, request):
-        paginator = generics.GenericAPIView.pagination_class()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.review_queue(), request, view=self)
         return paginator.get_paginated_response(ReviewQueueItemSerializer(page, many=True).data)
 
@@ -228,17 +228,20 @@ class StaffReviewQueueApi(APIView):
 class StaffListingApproveApi(APIView):
     permission_classes = [staff_permission("listings.change_listing")]
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: ListingStatusSerializer, **errors(409)})
     def post(self, request, pk: int):
         listing = get_object_or_404(Listing, pk=pk)
         listing = services.listing_approve(listing=listing, by=request.user)
-        return Response({"id": listing.pk, "status": listing.status})
+        return Response(ListingStatusSerializer(listing).data)
 
 
 class StaffListingRejectApi(APIView):
     permission_classes = [staff_permission("listings.change_listing")]
 
-    @extend_schema(request=ListingRejectInputSerializer, responses={200: dict})
+    @extend_schema(
+        request=ListingRejectInputSerializer,
+        responses={200: ListingRejectedSerializer, **errors(409)},
+    )
     def post(self, request, pk: int):
         listing = get_object_or_404(Listing, pk=pk)
         data = ListingRejectInputSerializer(data=request.data)
@@ -249,13 +252,7 @@ class StaffListingRejectApi(APIView):
             codes=data.validated_data["codes"],
             detail=data.validated_data["detail"],
         )
-        return Response(
-            {
-                "id": listing.pk,
-                "status": listing.status,
-                "rejection_reasons": listing.rejection_reasons,
-            }
-        )
+        return Response(ListingRejectedSerializer(listing).data)
 
 
 class StaffListingWithdrawApi(APIView):
@@ -263,11 +260,11 @@ class StaffListingWithdrawApi(APIView):
 
     permission_classes = [staff_permission("listings.change_listing")]
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: ListingStatusSerializer, **errors(409)})
     def post(self, request, pk: int):
         listing = get_object_or_404(Listing, pk=pk)
         listing = services.listing_withdraw(listing=listing, by=request.user)
-        return Response({"id": listing.pk, "status": listing.status})
+        return Response(ListingStatusSerializer(listing).data)
 
 
 def _term_views(kind: str, model, serializer_class):
@@ -276,20 +273,25 @@ def _term_views(kind: str, model, serializer_class):
     class TermListApi(APIView):
         """The staff-maintained term list (GET list, POST {term} → 201)."""
 
+        pagination_class = PageNumberPagination
+        search = QueryText("q", description="只看包含这段文字的词")
+
         def get_permissions(self):
             perm = f"listings.{'view' if self.request.method == 'GET' else 'add'}_{label}"
             return [staff_permission(perm)()]
 
-        @extend_schema(responses=serializer_class(many=True))
+        @extend_schema(parameters=[search.parameter], responses=serializer_class(many=True))
         def get(self, request):
-            paginator = generics.GenericAPIView.pagination_class()
+            paginator = self.pagination_class()
             qs = model.objects.order_by("term")
-            if request.query_params.get("q"):
-                qs = qs.filter(term__icontains=request.query_params["q"])
+            if q := self.search.read(request):
+                qs = qs.filter(term__icontains=q)
             page = paginator.paginate_queryset(qs, request, view=self)
             return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
-        @extend_schema(request=ListingTermInputSerializer, responses={201: serializer_class})
+        @extend_schema(
+            request=ListingTermInputSerializer, responses={201: serializer_class, **errors(409)}
+        )
         def post(self, request):
             data = ListingTermInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from members import privileges
@@ -77,6 +78,42 @@ class ListingTermInputSerializer(serializers.Serializer):
 # --- output -----------------------------------------------------------------------------------
 
 
+class RejectionReasonSerializer(serializers.Serializer):
+    """One reason a listing was refused (API.md: `rejection_reasons: [{code, detail, rule}]`)."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    rule = serializers.CharField(allow_null=True)
+
+
+@extend_schema_field(RejectionReasonSerializer(many=True))
+class RejectionReasonsField(serializers.JSONField):
+    """The stored list of reasons, given as it is."""
+
+
+@extend_schema_field(PriceTierSerializer(many=True))
+class PriceTiersField(serializers.JSONField):
+    """The stored price tiers, given as they are (`price` a decimal string)."""
+
+
+class ListingStatusSerializer(serializers.Serializer):
+    """What creating, submitting, withdrawing and approving a listing answer."""
+
+    id = serializers.IntegerField(source="pk")
+    status = serializers.ChoiceField(choices=Listing.Status.choices)
+
+
+class ListingRejectedSerializer(ListingStatusSerializer):
+    rejection_reasons = RejectionReasonsField()
+
+
+class ListingRefreshedSerializer(serializers.Serializer):
+    """R-L2: a refresh moves the publication time."""
+
+    id = serializers.IntegerField(source="pk")
+    published_at = serializers.DateTimeField()
+
+
 def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
@@ -117,6 +154,26 @@ class ListingCheckSerializer(serializers.ModelSerializer):
         fields = ["code", "passed", "detail", "rule"]
 
 
+class ListingCompanySerializer(serializers.Serializer):
+    member_id = serializers.CharField()
+    name = serializers.CharField()
+    is_trustpass = serializers.BooleanField()
+    verified = serializers.BooleanField()
+    credit_score = serializers.IntegerField()
+
+
+class ListingContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+
+
+class ReviewQueueCompanySerializer(serializers.Serializer):
+    member_id = serializers.CharField()
+    name = serializers.CharField()
+    is_trustpass = serializers.BooleanField()
+
+
 class ListingSerializer(serializers.ModelSerializer):
     """GET /api/v1/listings/{id}/ (owner and staff also see checks and review times)."""
 
@@ -128,6 +185,10 @@ class ListingSerializer(serializers.ModelSerializer):
     contact_masked = serializers.SerializerMethodField()
     checks = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    price_tiers = PriceTiersField(read_only=True)
+    rejection_reasons = RejectionReasonsField(read_only=True)
+    # Only the owner and staff get these (to_representation below).
+    optional_fields = ("rejection_reasons", "checks", "submitted_at", "review_deadline")
 
     class Meta:
         model = Listing
@@ -187,9 +248,11 @@ class ListingSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return [_absolute(request, img.image.url) for img in self._images(obj)]
 
+    @extend_schema_field(ListingImageSerializer(many=True))
     def get_image_details(self, obj) -> list[dict]:
         return ListingImageSerializer(self._images(obj), many=True, context=self.context).data
 
+    @extend_schema_field(ListingCompanySerializer)
     def get_company(self, obj) -> dict:
         c = obj.company
         return {
@@ -213,6 +276,7 @@ class ListingSerializer(serializers.ModelSerializer):
             and privileges.can_see_buy_lead_contacts(user.company)
         )
 
+    @extend_schema_field(ListingContactSerializer(allow_null=True))
     def get_contact(self, obj) -> dict | None:
         if not self._sees_contact(obj):
             return None
@@ -221,6 +285,7 @@ class ListingSerializer(serializers.ModelSerializer):
     def get_contact_masked(self, obj) -> bool:
         return obj.kind == Listing.Kind.DEMAND and not self._sees_contact(obj)
 
+    @extend_schema_field(ListingCheckSerializer(many=True))
     def get_checks(self, obj) -> list[dict] | None:
         if not self._privileged(obj):
             return None
@@ -232,7 +297,7 @@ class ListingSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not self._privileged(instance):
-            for key in ("rejection_reasons", "checks", "submitted_at", "review_deadline"):
+            for key in self.optional_fields:
                 data.pop(key, None)
         return data
 
@@ -281,12 +346,14 @@ class ReviewQueueItemSerializer(serializers.ModelSerializer):
     def get_overdue(self, obj) -> bool:
         return bool(obj.review_deadline and obj.review_deadline < timezone.now())
 
+    @extend_schema_field(ListingCheckSerializer(many=True))
     def get_checks(self, obj) -> list[dict]:
         return [
             {"code": c.code, "passed": c.passed, "detail": c.detail, "rule": c.rule}
             for c in obj.checks.all()
         ]
 
+    @extend_schema_field(ReviewQueueCompanySerializer)
     def get_company(self, obj) -> dict:
         return {
             "member_id": obj.company.member_id,

@@ -1,7 +1,23 @@
 """The API router: /api/v1/ gathers every app's `api_urls` plus the schema and its docs page."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import exceptions, permissions
+from rest_framework.views import APIView
+
+
+class ApiNotFound(APIView):
+    """Any other path under /api/v1/ (`/listings/abc/`): API.md's JSON 404, not the site's
+    HTML page."""
+
+    schema = None  # not an operation of the schema
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes: list = []
+
+    def initial(self, request, *args, **kwargs):
+        raise exceptions.NotFound()
+
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -15,4 +31,6 @@ urlpatterns = [
     path("", include("credit.api_urls")),
     path("", include("trade.api_urls")),
     path("", include("storefront.api_urls")),
+    # Last. Only paths ending in a slash: `/api/v1/me` still redirects to `/api/v1/me/`.
+    re_path(r"^(?:.*/)?$", ApiNotFound.as_view()),
 ]

@@ -14,6 +14,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from .availability import RETRY_AFTER_SECONDS, is_database_unavailable, warn_database_unavailable
+
 
 class DomainError(Exception):
     """A business rule refused an action. Subclasses set code, status and rule."""
@@ -79,6 +81,15 @@ class FileTooLarge(DomainError):
     default_detail = "文件过大。"
 
 
+class ServiceUnavailable(DomainError):
+    """PostgreSQL is away (issue 17): 503 with Retry-After, the API and pages alike."""
+
+    code = "service_unavailable"
+    status_code = 503
+    default_detail = "系统暂时无法访问数据库，请稍后重试。"
+    retry_after = RETRY_AFTER_SECONDS
+
+
 _DRF_CODES = {
     drf.NotAuthenticated: ("not_authenticated", "请先登录（提供 Token 或登录会话）。"),
     drf.AuthenticationFailed: ("authentication_failed", "身份验证失败：Token 无效或已过期。"),
@@ -105,9 +116,12 @@ def _flatten(detail) -> dict[str, list[str]]:
 
 def api_exception_handler(exc, context):
     """Render every error as API.md says: code, Chinese detail, rule, optional fields."""
+    if is_database_unavailable(exc):
+        warn_database_unavailable("api", exc)
+        exc = ServiceUnavailable()
     if isinstance(exc, DomainError):
         response = Response(exc.as_dict(), status=exc.status_code)
-        if exc.status_code == 429 and getattr(exc, "retry_after", None):
+        if exc.status_code in (429, 503) and getattr(exc, "retry_after", None):
             response["Retry-After"] = str(int(exc.retry_after))
         return response
     if isinstance(exc, DjangoValidationError):

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from . import views
+from . import health, views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.SITE_NAME
@@ -12,6 +12,9 @@ admin.site.index_title = "运营管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Operations (API.md): liveness without the database, readiness with it (issue 17).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The inquiry models moved from the listings app to inquiries (issue 13): old admin
     # bookmarks of the moderators still lead to the same pages.

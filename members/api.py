@@ -1,11 +1,13 @@
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.exceptions import DomainError, NotFound
+from marketplace.openapi import QueryChoice, errors
+from marketplace.pagination import PageNumberPagination
 from marketplace.throttling import AnonRateThrottle
 
 from . import selectors, services, verification_services
@@ -23,6 +25,7 @@ from .serializers import (
     ReasonInputSerializer,
     RegisterInputSerializer,
     TokenInputSerializer,
+    TokenSerializer,
     VerificationAgencySerializer,
     VerificationInputSerializer,
     VerificationSerializer,
@@ -72,7 +75,8 @@ class TokenApi(APIView):
     authentication_classes: list = []
     throttle_classes = [SignInThrottle]
 
-    @extend_schema(request=TokenInputSerializer, responses={200: dict})
+    # Too many failures: 429 `login_locked` with Retry-After (axes' lockout).
+    @extend_schema(request=TokenInputSerializer, responses={200: TokenSerializer})
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -88,7 +92,7 @@ class TokenApi(APIView):
         if user is None:
             raise InvalidCredentials()
         token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response(TokenSerializer(token).data)
 
 
 class MeApi(APIView):
@@ -171,11 +175,15 @@ class VerificationAgencyListApi(APIView):
     """GET /api/v1/verification-agencies/: the agencies a company may choose."""
 
     permission_classes = [permissions.AllowAny]
+    pagination_class = PageNumberPagination
 
     @extend_schema(responses=VerificationAgencySerializer(many=True))
     def get(self, request):
-        agencies = selectors.verification_agencies_active()
-        return Response({"results": VerificationAgencySerializer(agencies, many=True).data})
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(
+            selectors.verification_agencies_active(), request, view=self
+        )
+        return paginator.get_paginated_response(VerificationAgencySerializer(page, many=True).data)
 
 
 class VerificationListCreateApi(generics.ListAPIView):
@@ -225,21 +233,16 @@ class StaffVerificationListApi(generics.ListAPIView):
     staff_permission = "members.decide_verificationapplication"
     serializer_class = VerificationSerializer
     filter_backends: list = []
+    status_filter = QueryChoice("status", VerificationApplication.Status.values)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=VerificationApplication.Status.values)]
-    )
+    @extend_schema(parameters=[status_filter.parameter])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return VerificationApplication.objects.none()
-        wanted = self.request.query_params.get("status") or None
-        if wanted and wanted not in VerificationApplication.Status.values:
-            msg = "status 只能是 pending、approved、rejected 或 revoked。"
-            raise DomainError(msg, fields={"status": [msg]})
-        return selectors.verification_list_for_staff(status=wanted)
+        return selectors.verification_list_for_staff(status=self.status_filter.read(self.request))
 
 
 class _StaffVerificationDecisionApi(APIView):
@@ -254,7 +257,7 @@ class _StaffVerificationDecisionApi(APIView):
 
 
 class StaffVerificationApproveApi(_StaffVerificationDecisionApi):
-    @extend_schema(request=None, responses=VerificationSerializer)
+    @extend_schema(request=None, responses={200: VerificationSerializer, **errors(409)})
     def post(self, request, pk: int):
         app = verification_services.verification_approve(
             application=self._application(pk), by=request.user
@@ -263,7 +266,9 @@ class StaffVerificationApproveApi(_StaffVerificationDecisionApi):
 
 
 class StaffVerificationRejectApi(_StaffVerificationDecisionApi):
-    @extend_schema(request=ReasonInputSerializer, responses=VerificationSerializer)
+    @extend_schema(
+        request=ReasonInputSerializer, responses={200: VerificationSerializer, **errors(409)}
+    )
     def post(self, request, pk: int):
         application = self._application(pk)
         data = ReasonInputSerializer(data=request.data)
@@ -275,7 +280,9 @@ class StaffVerificationRejectApi(_StaffVerificationDecisionApi):
 
 
 class StaffVerificationRevokeApi(_StaffVerificationDecisionApi):
-    @extend_schema(request=ReasonInputSerializer, responses=VerificationSerializer)
+    @extend_schema(
+        request=ReasonInputSerializer, responses={200: VerificationSerializer, **errors(409)}
+    )
     def post(self, request, pk: int):
         application = self._application(pk)
         data = ReasonInputSerializer(data=request.data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -116,6 +117,8 @@ def user_company(user, *, detail: str | None = None) -> Company:
 
 
 def company_get_public(*, member_id: str) -> Company:
+    if "\x00" in member_id:  # names no company, and PostgreSQL refuses it in a query
+        raise Http404
     return get_object_or_404(Company, member_id=member_id)
 
 

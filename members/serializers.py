@@ -31,6 +31,10 @@ class TokenInputSerializer(serializers.Serializer):
     password = serializers.CharField()
 
 
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(source="key")
+
+
 class OwnCompanySerializer(serializers.ModelSerializer):
     is_trustpass = serializers.SerializerMethodField()
     trustpass_until = serializers.SerializerMethodField()

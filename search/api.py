@@ -14,7 +14,9 @@ from . import buy_leads
 from .params import api_text, page_number
 from .schema import (
     BUY_LEAD_PARAMETERS,
+    FIXED_PRICE_ONLY,
     SEARCH_PARAMETERS,
+    TRUSTPASS_ONLY,
     BuyLeadDetailSerializer,
     BuyLeadPageSerializer,
     SearchPageSerializer,
@@ -29,10 +31,6 @@ def _iso(value, tz) -> str | None:
         return None
     text = value.astimezone(tz).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _truthy(value) -> bool:
-    return str(value or "").lower() in ("1", "true", "yes", "on")
 
 
 def _page_number(request) -> int:
@@ -114,8 +112,8 @@ class SearchApi(APIView):
             kind=kind or "supply",
             category=category or None,
             province=province,
-            trustpass_only=_truthy(p.get("trustpass")),
-            fixed_price_only=_truthy(p.get("fixed_price")),
+            trustpass_only=TRUSTPASS_ONLY.read(request),
+            fixed_price_only=FIXED_PRICE_ONLY.read(request),
             page=page,
             page_size=p.get("page_size", 20),
         )

@@ -6,12 +6,9 @@ or as the first page."""
 
 from __future__ import annotations
 
-import re
-
 from marketplace.exceptions import DomainError
+from marketplace.openapi import has_control
 
-# C0 control characters and DEL, but not tab, newline and carriage return (whitespace).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Far beyond any page of results (a search stops at SEARCH_MAX_RESULTS), far below bigint.
 MAX_PAGE = 100_000
 _LABELS = {"q": "关键词", "kind": "信息类型", "category": "类目", "province": "省份"}
@@ -20,10 +17,6 @@ _LABELS = {"q": "关键词", "kind": "信息类型", "category": "类目", "prov
 class InvalidParameter(DomainError):
     code = "invalid"
     default_detail = "查询参数无效。"
-
-
-def has_control(value: str | None) -> bool:
-    return bool(value) and _CONTROL.search(value) is not None
 
 
 def api_text(params, name: str, default: str = "") -> str:

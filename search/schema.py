@@ -4,6 +4,9 @@ their JSON in search_api.py / buy_leads.py, and these serializers describe it fo
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from marketplace.openapi import TEXT_PATTERN, QueryFlag
+from marketplace.pagination import page_parameters
+
 
 class _HitCompany(serializers.Serializer):
     member_id = serializers.CharField()
@@ -86,21 +89,22 @@ class BuyLeadPageSerializer(serializers.Serializer):
     results = BuyLeadSerializer(many=True)
 
 
-_STR = str
+TRUSTPASS_ONLY = QueryFlag("trustpass", description="只看诚信通会员")
+FIXED_PRICE_ONLY = QueryFlag("fixed_price", description="只看一口价")
+
+
+def _text(name: str, description: str = "") -> OpenApiParameter:
+    """Text without control characters (search.params.api_text refuses them with a 400)."""
+    return OpenApiParameter(name, str, pattern=TEXT_PATTERN, description=description)
+
+
 SEARCH_PARAMETERS = [
-    OpenApiParameter("q", _STR, description="关键词（中文按词和词的片段匹配）"),
-    OpenApiParameter("kind", _STR, enum=["supply", "demand"], description="默认 supply"),
-    OpenApiParameter("category", _STR, description="类目网址标识"),
-    OpenApiParameter("province", _STR),
-    OpenApiParameter("trustpass", bool, description="只看诚信通会员"),
-    OpenApiParameter("fixed_price", bool, description="只看一口价"),
-    OpenApiParameter("page", int),
-    OpenApiParameter("page_size", int, description="最多 100"),
+    _text("q", "关键词（中文按词和词的片段匹配）"),
+    OpenApiParameter("kind", str, enum=["supply", "demand"], description="默认 supply"),
+    _text("category", "类目网址标识"),
+    _text("province"),
+    TRUSTPASS_ONLY.parameter,
+    FIXED_PRICE_ONLY.parameter,
+    *page_parameters(),
 ]
-BUY_LEAD_PARAMETERS = [
-    OpenApiParameter("q", _STR),
-    OpenApiParameter("category", _STR),
-    OpenApiParameter("province", _STR),
-    OpenApiParameter("page", int),
-    OpenApiParameter("page_size", int, description="最多 100"),
-]
+BUY_LEAD_PARAMETERS = [_text("q"), _text("category"), _text("province"), *page_parameters()]

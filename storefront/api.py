@@ -7,6 +7,8 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.openapi import errors
+from marketplace.pagination import PageNumberPagination
 from members.selectors import user_company
 
 from . import rules, selectors, services
@@ -53,7 +55,9 @@ class DomainCheckApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("name", str, required=True),
+            OpenApiParameter(
+                "name", {"type": "string", "minLength": 1, "maxLength": 100}, required=True
+            ),
             OpenApiParameter("suffix", str, enum=_SUFFIXES, default=rules.SUFFIX_ALL),
         ],
         responses={
@@ -92,21 +96,22 @@ class DomainRegisterApi(APIView):
     GET lists the caller's own domain."""
 
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = PageNumberPagination
 
     @staticmethod
     def _company(request):
         return user_company(request.user, detail="您的账号尚未关联企业，不能注册域名。")
 
-    @extend_schema(
-        responses={200: inline_serializer("DomainList", {"results": DomainSerializer(many=True)})}
-    )
+    @extend_schema(responses=DomainSerializer(many=True))
     def get(self, request):
-        company = self._company(request)
-        return Response(
-            {"results": DomainSerializer(Domain.objects.filter(company=company), many=True).data}
-        )
+        domains = Domain.objects.filter(company=self._company(request))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(domains, request, view=self)
+        return paginator.get_paginated_response(DomainSerializer(page, many=True).data)
 
-    @extend_schema(request=DomainRegisterInputSerializer, responses={201: DomainSerializer})
+    @extend_schema(
+        request=DomainRegisterInputSerializer, responses={201: DomainSerializer, **errors(409)}
+    )
     def post(self, request):
         data = DomainRegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

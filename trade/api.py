@@ -6,21 +6,24 @@ Reviews (`/orders/{id}/reviews/`) belong to credit/api_urls.py.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.exceptions import NotFound
+from marketplace.openapi import QueryChoice, errors
 from marketplace.pagination import PageNumberPagination
 from members.selectors import user_company
 
 from . import selectors, services, trustpass_services
-from .models import MembershipOrder
+from . import state_machine as sm
+from .models import MembershipOrder, Order
 from .serializers import (
     MembershipOrderInputSerializer,
     MembershipOrderSerializer,
     OrderCreateInputSerializer,
+    OrderPaidSerializer,
     OrderSerializer,
     PaymentSerializer,
     RefundInputSerializer,
@@ -39,26 +42,21 @@ def _out(request, order, code=status.HTTP_200_OK, **extra) -> Response:
 
 class OrderListCreateApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = PageNumberPagination
+    role_filter = QueryChoice("role", [sm.BUYER, sm.SELLER], description="默认买卖两方的都列出")
+    status_filter = QueryChoice("status", Order.Status.values)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("role", str, enum=["buyer", "seller"], required=False),
-            OpenApiParameter(
-                "status",
-                str,
-                enum=["created", "paid", "shipped", "completed", "refunded"],
-                required=False,
-            ),
-        ],
+        parameters=[role_filter.parameter, status_filter.parameter],
         responses=OrderSerializer(many=True),
     )
     def get(self, request):
         orders = selectors.order_list_for_company(
             company=_company(request),
-            role=request.query_params.get("role") or None,
-            status=request.query_params.get("status") or None,
+            role=self.role_filter.read(request),
+            status=self.status_filter.read(request),
         )
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         data = OrderSerializer(page, many=True, context={"company": _company(request)}).data
         return paginator.get_paginated_response(data)
@@ -90,7 +88,10 @@ class OrderPayApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: OrderSerializer, 202: OrderSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: OrderPaidSerializer, 202: OrderPaidSerializer, **errors(409)},
+    )
     def post(self, request, pk: int):
         order, payment = services.order_pay(order_id=pk, by=_company(request))
         code = status.HTTP_200_OK if order.status == "paid" else status.HTTP_202_ACCEPTED
@@ -100,7 +101,7 @@ class OrderPayApi(APIView):
 class OrderShipApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=ShipInputSerializer, responses=OrderSerializer)
+    @extend_schema(request=ShipInputSerializer, responses={200: OrderSerializer, **errors(409)})
     def post(self, request, pk: int):
         data = ShipInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -115,7 +116,7 @@ class OrderShipApi(APIView):
 class OrderConfirmApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses=OrderSerializer)
+    @extend_schema(request=None, responses={200: OrderSerializer, **errors(409)})
     def post(self, request, pk: int):
         return _out(request, services.order_confirm(order_id=pk, by=_company(request)))
 
@@ -123,7 +124,9 @@ class OrderConfirmApi(APIView):
 class OrderRefundApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=RefundInputSerializer, responses=OrderSerializer)
+    @extend_schema(
+        request=RefundInputSerializer, responses={200: OrderSerializer, **errors(409, 502)}
+    )
     def post(self, request, pk: int):
         data = RefundInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -166,7 +169,7 @@ class MembershipOrderPayApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses=MembershipOrderSerializer)
+    @extend_schema(request=None, responses={200: MembershipOrderSerializer, **errors(409)})
     def post(self, request, pk: int):
         company = user_company(request.user)
         order = selectors.company_membership_orders(company).filter(pk=pk).first()

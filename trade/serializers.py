@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from members.serializers import PeriodSerializer
@@ -51,6 +52,12 @@ class PaymentSerializer(serializers.ModelSerializer):
         fields = ["number", "status", "amount", "gateway", "pay_url", "succeeded_at", "refunded_at"]
 
 
+class OrderListingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    unit = serializers.CharField()
+
+
 class OrderSerializer(serializers.ModelSerializer):
     listing = serializers.SerializerMethodField()
     buyer = serializers.CharField(source="buyer.member_id")
@@ -84,11 +91,21 @@ class OrderSerializer(serializers.ModelSerializer):
             "actions",
         ]
 
+    @extend_schema_field(OrderListingSerializer)
     def get_listing(self, order) -> dict:
         return {"id": order.listing_id, "title": order.listing.title, "unit": order.listing.unit}
 
     def get_actions(self, order) -> list[str]:
         return order_actions_for(order, self.context.get("company"))
+
+
+class OrderPaidSerializer(OrderSerializer):
+    """What paying answers: the order with the payment (`pay_url` when the payer must act)."""
+
+    payment = PaymentSerializer(read_only=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "payment"]
 
 
 # == TrustPass purchases (R-M2) =========================================================
@@ -97,7 +114,7 @@ class MembershipOrderInputSerializer(serializers.Serializer):
 
 
 class MembershipOrderSerializer(serializers.ModelSerializer):
-    period = PeriodSerializer(read_only=True)
+    period = PeriodSerializer(read_only=True, allow_null=True)
     pay_url = serializers.SerializerMethodField()
 
     class Meta:

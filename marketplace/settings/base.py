@@ -62,7 +62,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: R-F1/R-F2 host check (platform hosts, shop subdomains, own domains; else 400),
+    # Outermost: PostgreSQL away → 503 with Retry-After instead of 500, also when a middleware
+    # below (the host check's company lookup, the session) meets it (issue 17).
+    "marketplace.middleware.DatabaseUnavailableMiddleware",
+    # Then: R-F1/R-F2 host check (platform hosts, shop subdomains, own domains; else 400),
     # then serve shop hosts with the storefront urlconf.
     "storefront.middleware.StorefrontHostMiddleware",
     "storefront.middleware.StorefrontRoutingMiddleware",
@@ -109,6 +112,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A kept connection (CONN_MAX_AGE > 0) is checked before its first use in each request or
 # task, and replaced if PostgreSQL was restarted or dropped it (issue 17).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connecting to PostgreSQL gives up after this many seconds (libpq's connect_timeout; it
+# counts 1 as 2), so a request while the server is away or unreachable answers 503 within
+# seconds instead of hanging (marketplace/middleware.py, issue 17).
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
@@ -308,7 +317,8 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "marketplace.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error answers (Error component) of every operation.
+    "DEFAULT_SCHEMA_CLASS": "marketplace.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -317,6 +327,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Request bodies get their own components (`…Request`): required text is `minLength: 1`
+    # there, and read-only fields stay out (issue 17: the schema says what the API accepts).
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -326,6 +339,8 @@ SPECTACULAR_SETTINGS = {
         "ListingStatusEnum": "listings.models.Listing.Status",
         "ListingValidityEnum": "listings.models.Listing.Validity",
         "CertificateKindEnum": "credit.models.Certificate.Kind",
+        "CertificateStatusEnum": "credit.models.Certificate.Status",
+        "OrderStatusEnum": "trade.models.Order.Status",
         "InquiryKindEnum": "inquiries.models.Inquiry.Kind",
         "InquiryMessageKindEnum": "inquiries.models.InquiryMessage.Kind",
     },

@@ -100,7 +100,8 @@ class TestReviewApi:
         order, buyer, seller = trade_between_members()
         self.post(buyer, order)
         res = auth_client(seller).get(review_url(order))
-        assert res.status_code == 200 and len(res.json()) == 1
+        assert res.status_code == 200 and res.json()["count"] == 1  # a page (API.md: lists)
+        assert len(res.json()["results"]) == 1
         assert auth_client(trustpass_user()).get(review_url(order)).status_code == 404
 
 
@@ -266,7 +267,8 @@ class TestReferencesApi:
             format="json",
         )
         assert res.status_code == 201
-        assert len(client.get("/api/v1/credit/references/").json()) == 1
+        page = client.get("/api/v1/credit/references/").json()  # a page (API.md: lists)
+        assert page["count"] == 1 and len(page["results"]) == 1
         other = auth_client(UserFactory())
         assert other.delete(f"/api/v1/credit/references/{res.json()['id']}/").status_code == 404
         assert client.delete(f"/api/v1/credit/references/{res.json()['id']}/").status_code == 204

@@ -83,11 +83,11 @@ class PrivatePostgres:
             "UTF8",
             "--locale=C.UTF-8",
         )
-        options = (
+        self.options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.dir}"
             " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
         )
-        self._pg_ctl("start", "-o", options)
+        self.start()
         conn = psycopg2.connect(
             dbname="postgres", user="postgres", host="127.0.0.1", port=self.port
         )
@@ -95,6 +95,14 @@ class PrivatePostgres:
         with conn.cursor() as cur:
             cur.execute(f"CREATE DATABASE {self.database}")
         conn.close()
+
+    def start(self) -> None:
+        self._pg_ctl("start", "-o", self.options)
+
+    def stop(self) -> None:
+        """`pg_ctl stop -m fast`: every connection is cut and new ones are refused until
+        start()."""
+        self._pg_ctl("stop", "-m", "fast")
 
     def restart(self) -> None:
         """`pg_ctl restart -m fast`: every open connection is cut, as in a real restart."""
