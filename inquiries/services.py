@@ -5,7 +5,6 @@ Views, the API, the admin and the e-mail task call these; none repeats a rule.
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 from datetime import timedelta
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from listings.models import Listing
 from marketplace.exceptions import DomainError
+from marketplace.queueing import enqueue
 from members import privileges
 from members.models import Company
 from members.selectors import user_company
@@ -34,8 +34,6 @@ from .exceptions import (
     TrustPassRequired,
 )
 from .models import Favourite, Inquiry, InquiryMessage, ListingReport, Quote
-
-logger = logging.getLogger(__name__)
 
 MESSAGE_MAX_CHARS = 2000
 QUANTITY_MAX = 100_000_000
@@ -140,14 +138,9 @@ def _enqueue_email(message_id: int) -> bool:
     """Queue the e-mail notice of a committed message. If the broker cannot be reached (or
     the in-process run failed), this is logged and `inquiry_email_sweep` sends it later:
     a message that is stored never turns into an error page."""
-    from .tasks import inquiry_email_notify
+    from .tasks import inquiry_email_notify  # tasks import this module
 
-    try:
-        inquiry_email_notify.delay(message_id)
-    except Exception:  # broker errors vary by transport; the sweep covers them all
-        logger.warning("e-mail of inquiry message %s not queued", message_id, exc_info=True)
-        return False
-    return True
+    return enqueue(inquiry_email_notify, message_id)
 
 
 # An e-mail notice not sent within a day is given up (the in-site notice remains).

@@ -12,7 +12,6 @@ inside the transaction; the search app reindexes on commit.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import timedelta
 
@@ -21,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from marketplace.queueing import enqueue
 from members.models import Company
 from members.services import notice_send
 
@@ -40,8 +40,6 @@ from .models import Category, Listing, ListingCheck, ListingImage
 from .review import checks
 from .review import store as review_store
 from .review.deadline import review_deadline
-
-logger = logging.getLogger(__name__)
 
 Status = Listing.Status
 
@@ -217,12 +215,9 @@ def _review_enqueue(listing_id: int, review_round: int) -> None:
     """Queue the review round. The submission is committed already; if the broker cannot be
     reached, `listing_review_sweep` queues it later (no 500 after a commit, so no retry that
     makes a duplicate listing)."""
-    from .tasks import listing_review as review_task
+    from .tasks import listing_review as review_task  # tasks import this module
 
-    try:
-        review_task.delay(listing_id, review_round)
-    except Exception:  # broker errors vary by transport; the sweep covers them all
-        logger.warning("review of listing %s not queued", listing_id, exc_info=True)
+    enqueue(review_task, listing_id, review_round)
 
 
 # --- staff decisions ------------------------------------------------------------------------
@@ -334,12 +329,9 @@ def _rejection_notice(listing_id: int, title: str, reasons: list[dict]) -> dict:
 def _rejection_email_enqueue(listing_id: int, review_round: int) -> None:
     """Queue the rejection e-mail. The rejection is committed already; if the broker cannot
     be reached, `listing_review_sweep` queues the e-mail later."""
-    from .tasks import listing_rejection_email
+    from .tasks import listing_rejection_email  # tasks import this module
 
-    try:
-        listing_rejection_email.delay(listing_id, review_round)
-    except Exception:  # broker errors vary by transport; the sweep covers them all
-        logger.warning("rejection e-mail of listing %s not queued", listing_id, exc_info=True)
+    enqueue(listing_rejection_email, listing_id, review_round)
 
 
 # --- refresh, withdraw, expire ------------------------------------------------------------

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import api as search_api
+from . import api
 
 urlpatterns = [
-    path("search/", search_api.SearchApi.as_view(), name="api-search"),
-    path("search/health/", search_api.health, name="api-search-health"),
-    path("buy-leads/", search_api.BuyLeadListApi.as_view(), name="api-buy-leads"),
-    path("buy-leads/<int:pk>/", search_api.BuyLeadDetailApi.as_view(), name="api-buy-lead"),
+    path("search/", api.SearchApi.as_view(), name="api-search"),
+    path("search/health/", api.health, name="api-search-health"),
+    path("buy-leads/", api.BuyLeadListApi.as_view(), name="api-buy-leads"),
+    path("buy-leads/<int:pk>/", api.BuyLeadDetailApi.as_view(), name="api-buy-lead"),
 ]

@@ -8,23 +8,17 @@ turns into an error page because of the index.
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
 
 from listings.signals import listing_changed, listing_published
+from marketplace.queueing import enqueue
 from members.signals import membership_changed
 
 from . import tasks
 
-logger = logging.getLogger(__name__)
-
 
 def _enqueue(task, **kwargs) -> None:
-    try:
-        task.delay(**kwargs)
-    except Exception:  # broker down, or the in-process run failed: the sweep repairs it
-        logger.exception("search: could not run %s(%s); the sweep will", task.name, kwargs)
+    enqueue(task, **kwargs)  # a failure is logged; search.index_sweep repairs the index
 
 
 def enqueue_on_commit(task, **kwargs) -> None:

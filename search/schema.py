@@ -1,19 +1,12 @@
 """OpenAPI shapes of the search and buy-lead responses (documentation only: the views build
-their JSON in search_api.py / buy_leads.py, and these serializers describe it for the schema)."""
+their JSON in search/api.py / buy_leads.py, and these serializers describe it for the schema)."""
 
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from listings.serializers import ListingCompanySerializer
 from marketplace.openapi import TEXT_PATTERN, QueryFlag
 from marketplace.pagination import page_parameters
-
-
-class _HitCompany(serializers.Serializer):
-    member_id = serializers.CharField()
-    name = serializers.CharField()
-    is_trustpass = serializers.BooleanField()
-    verified = serializers.BooleanField()
-    credit_score = serializers.IntegerField()
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -23,7 +16,7 @@ class SearchHitSerializer(serializers.Serializer):
     keyword = serializers.CharField()
     match_level = serializers.IntegerField(help_text="R-S2 key 1: 3, 2 or 1")
     demoted = serializers.BooleanField(help_text="R-S3: ranked after every non-demoted listing")
-    company = _HitCompany()
+    company = ListingCompanySerializer()
     fixed_price = serializers.BooleanField()
     supports_escrow = serializers.BooleanField()
     price = serializers.CharField(allow_null=True)

@@ -35,13 +35,18 @@ class PrivatePostgres:
         found = shutil.which("pg_ctl")
         self.bin = bins[0] if bins else (Path(found).parent if found else None)
         if self.bin is None:
-            pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+            pytest.fail(
+                "PostgreSQL server binaries (initdb, pg_ctl) are not installed: the fault tests "
+                "need them (Debian's postgresql package, as on every machine of this project)"
+            )
         self.as_user: list[str] = []
         if os.geteuid() == 0:
             try:
                 pwd.getpwnam("postgres")
             except KeyError:
-                pytest.skip("running as root and there is no postgres user for initdb")
+                pytest.fail(
+                    "running as root and there is no postgres user for initdb (Debian's postgresql package makes it)"
+                )
             self.as_user = ["runuser", "-u", "postgres", "--"]
         self.dir = Path(tempfile.mkdtemp(prefix="mp-private-pg-"))
         self.data = self.dir / "data"
