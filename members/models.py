@@ -43,6 +43,11 @@ class Company(models.Model):
     industry = models.CharField("主营行业", max_length=50, blank=True)
     address = models.CharField("经营地址", max_length=200, blank=True)
     summary = models.CharField("主营产品/简介", max_length=300, blank=True)
+    main_products = models.CharField(
+        "主营产品", max_length=200, blank=True, help_text="用逗号或空格分隔，如：不锈钢板 钢管"
+    )
+    # Re-encoded by Pillow before it is saved (marketplace.uploads).
+    logo = models.ImageField("企业标志", upload_to="logos/%Y/%m/", blank=True)
     # Denormalised by the verification service (R-C2) and the credit service (R-C6/R-C7).
     verified = models.BooleanField("已通过身份认证", default=False)
     credit_score = models.IntegerField("信用积分", default=0)
@@ -60,6 +65,13 @@ class Company(models.Model):
 
 
 class User(AbstractUser):
+    class Role(models.TextChoices):
+        """A colleague's role in the company (issue 14): what the account may do for it."""
+
+        ADMIN = "admin", "管理员"
+        LISTINGS = "listings", "产品信息"
+        SALES = "sales", "销售/询盘"
+
     company = models.ForeignKey(
         Company,
         verbose_name="所属企业",
@@ -68,6 +80,9 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="users",
     )
+    role = models.CharField("企业内角色", max_length=10, choices=Role.choices, default=Role.ADMIN)
+    # None until the member follows the confirmation link; a changed address is None again.
+    email_confirmed_at = models.DateTimeField("邮箱确认时间", null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = "用户"
@@ -208,6 +223,10 @@ class VerificationApplication(models.Model):
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    # The public code of the online identity certificate (专属网上身份证明), set on approval.
+    certificate_code = models.CharField(
+        "身份证明验证码", max_length=16, unique=True, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "身份认证申请"
@@ -264,3 +283,127 @@ class MembershipReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company.member_id} 到期 {self.ends_on} 提前 {self.days_before} 天"
+
+
+class NoticePreference(models.Model):
+    """Which notice events also send this user an e-mail (the in-site notice always comes)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notice_preferences", verbose_name="用户"
+    )
+    event = models.CharField("事件", max_length=40)
+    send_email = models.BooleanField("发送邮件", default=True)
+
+    class Meta:
+        verbose_name = "通知偏好"
+        verbose_name_plural = "通知偏好"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="notice_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.event} {'邮件' if self.send_email else '仅站内'}"
+
+
+class ColleagueInvitation(models.Model):
+    """A company administrator's invitation of a colleague by e-mail, with a role."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "已邀请"
+        ACCEPTED = "accepted", "已加入"
+        REVOKED = "revoked", "已撤销"
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name="企业"
+    )
+    email = models.EmailField("邮箱")
+    role = models.CharField("角色", max_length=10, choices=User.Role.choices)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.INVITED, db_index=True
+    )
+    invited_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="邀请人",
+    )
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="加入的账号",
+    )
+    created_at = models.DateTimeField("邀请时间", auto_now_add=True)
+    accepted_at = models.DateTimeField("加入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "同事邀请"
+        verbose_name_plural = "同事邀请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "email"],
+                condition=Q(status="invited"),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company.member_id} {self.email}（{self.get_status_display()}）"
+
+
+class CompanyChangeRequest(models.Model):
+    """A change of verified identity data (name, registration number) waiting for staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="change_requests", verbose_name="企业"
+    )
+    name = models.CharField("新企业名称", max_length=100, blank=True)
+    registration_number = models.CharField("新统一社会信用代码", max_length=18, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField("驳回原因", max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="提交人",
+    )
+    decided_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "企业资料变更申请"
+        verbose_name_plural = "企业资料变更申请"
+        ordering = ["-created_at", "-id"]
+        permissions = [("decide_companychangerequest", "可审核企业资料变更申请")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=Q(status="pending"),
+                name="change_request_one_pending_per_company",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company.member_id} → {self.name or self.registration_number}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import date, timedelta
 
 # R-M1: the public handle of a company.
@@ -164,3 +165,15 @@ def registration_number_problem(value: str) -> str | None:
     if value[17] != expected:
         return "统一社会信用代码校验位不正确，请逐位核对营业执照上的代码后重新输入。"
     return None
+
+
+# The online identity certificate's public code (专属网上身份证明): no 0/O or 1/I to misread.
+CERTIFICATE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CERTIFICATE_CODE_LENGTH = 12
+
+
+def certificate_code_new() -> str:
+    """A new random certificate code (12 characters of CERTIFICATE_CODE_ALPHABET)."""
+    return "".join(
+        secrets.choice(CERTIFICATE_CODE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH)
+    )
