@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import notices, services
 from .models import Company
 
 
@@ -26,3 +26,20 @@ def membership_reminders_send() -> int:
     """R-M4 beat task: send the renewal reminders due today; each goes out exactly once
     however often (or late) this runs."""
     return services.membership_reminders_send()
+
+
+@shared_task(
+    name="members.notice_email",
+    autoretry_for=(Exception,),
+    retry_backoff=10,
+    max_retries=5,
+)
+def notice_email(notice_id: int) -> bool:
+    """The e-mail copy of one notice, at most once however often this runs."""
+    return notices.notice_email_send(notice_id)
+
+
+@shared_task(name="members.notice_email_sweep", max_retries=0)
+def notice_email_sweep() -> int:
+    """Queue the notice e-mails whose message was lost (sent once each)."""
+    return notices.notice_email_sweep()

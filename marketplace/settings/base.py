@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "trade.refunds_retry_due",
         "schedule": crontab(minute="*"),
     },
+    # Notice e-mails whose message was lost (members/notices.py; sent once each).
+    "members-notice-email-sweep": {
+        "task": "members.notice_email_sweep",
+        "schedule": crontab(minute="*/2"),
+    },
     # R-M4: renewal reminders; twice a day so one missed run costs nothing (sent once each).
     "members-renewal-reminders": {
         "task": "members.membership_reminders_send",

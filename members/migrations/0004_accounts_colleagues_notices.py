@@ -17,6 +17,9 @@ def grandfather_and_issue_codes(apps, schema_editor):
     for user in User.objects.exclude(email="").filter(email_confirmed_at__isnull=True):
         user.email_confirmed_at = user.date_joined
         user.save(update_fields=["email_confirmed_at"])
+    # Notices made before the notice service sent their own e-mail (or none): never again.
+    Notice = apps.get_model("members", "Notice")
+    Notice.objects.filter(emailed_at__isnull=True).update(emailed_at=models.F("created_at"))
     Application = apps.get_model("members", "VerificationApplication")
     for app in Application.objects.filter(status="approved", certificate_code__isnull=True):
         app.certificate_code = "".join(secrets.choice(ALPHABET) for _ in range(12))
@@ -110,6 +113,11 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '通知偏好',
                 'constraints': [models.UniqueConstraint(fields=('user', 'event'), name='notice_preference_once')],
             },
+        ),
+        migrations.AddField(
+            model_name='notice',
+            name='emailed_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='邮件发送时间'),
         ),
         migrations.RunPython(grandfather_and_issue_codes, migrations.RunPython.noop),
     ]

@@ -1,0 +1,182 @@
+"""One notice service (issue 14): an in-site notice (站内信) to a company and, for the users
+of the company whose role the event concerns, whose address is confirmed and who have not
+turned the event's e-mail off, the same notice by e-mail.
+
+Callers in every app use `notify(company=…, event=…, context=…, url=…)`. The subject and
+body come from templates (`templates/notices/<event>/subject.txt` and `body.txt`), rendered
+with `context`, `company`, `site_name` and `link` (the absolute form of `url`). The e-mail
+is queued on commit (`members.notice_email`), sent at most once (`Notice.emailed_at`), and
+a sweep sends the ones whose message was lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from marketplace.queueing import enqueue
+
+from .models import Company, Notice, NoticePreference, User
+
+logger = logging.getLogger(__name__)
+
+ADMIN, LISTINGS, SALES = User.Role.ADMIN, User.Role.LISTINGS, User.Role.SALES
+
+
+@dataclass(frozen=True)
+class NoticeEvent:
+    label: str  # shown on the preferences page
+    roles: frozenset[str]  # the company roles whose users receive the e-mail
+    email_default: bool = True  # e-mail unless the user turned it off
+
+
+EVENTS: dict[str, NoticeEvent] = {
+    "listing_approved": NoticeEvent("信息审核通过", frozenset({ADMIN, LISTINGS})),
+    "listing_rejected": NoticeEvent("信息未通过审核", frozenset({ADMIN, LISTINGS})),
+    "listing_expiring": NoticeEvent("信息 3 天后到期", frozenset({ADMIN, LISTINGS})),
+    "listing_expired": NoticeEvent("信息已过期", frozenset({ADMIN, LISTINGS})),
+    "inquiry_received": NoticeEvent("收到询盘", frozenset({ADMIN, SALES})),
+    "quote_received": NoticeEvent("收到报价", frozenset({ADMIN, SALES})),
+    "order_created": NoticeEvent("新订单", frozenset({ADMIN, SALES})),
+    "order_paid": NoticeEvent("订单已付款", frozenset({ADMIN, SALES})),
+    "order_shipped": NoticeEvent("订单已发货", frozenset({ADMIN, SALES})),
+    "order_completed": NoticeEvent("交易成功", frozenset({ADMIN, SALES})),
+    "order_refunded": NoticeEvent("订单已退款", frozenset({ADMIN, SALES})),
+    "order_cancelled": NoticeEvent("订单已取消或关闭", frozenset({ADMIN, SALES})),
+    "order_disputed": NoticeEvent("订单纠纷", frozenset({ADMIN, SALES})),
+    "review_received": NoticeEvent("收到评价", frozenset({ADMIN, SALES})),
+    "verification_decided": NoticeEvent("身份认证结果", frozenset({ADMIN})),
+    "trustpass_renewal": NoticeEvent("诚信通续费提醒", frozenset({ADMIN})),
+    "company_change_decided": NoticeEvent("企业资料变更审核结果", frozenset({ADMIN})),
+}
+
+
+def absolute_url(path: str) -> str:
+    """`path` as a link that works in an e-mail: MAIN_SITE_URL (else the first allowed host)
+    in front of a site-relative path; absolute URLs are returned as they are."""
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    base = (getattr(settings, "MAIN_SITE_URL", "") or "").rstrip("/")
+    if not base:
+        host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))), "")
+        base = f"http://{host or '127.0.0.1:8000'}"
+    return base + (path if path.startswith("/") else "/" + path)
+
+
+def render(event: str, *, company: Company, context: dict | None = None, url: str = ""):
+    """(subject, body) of an event's notice, from its templates."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown notice event {event!r}")
+    ctx = {
+        **(context or {}),
+        "company": company,
+        "site_name": settings.SITE_NAME,
+        "link": absolute_url(url),
+    }
+    subject = " ".join(render_to_string(f"notices/{event}/subject.txt", ctx).split())
+    body = render_to_string(f"notices/{event}/body.txt", ctx).strip()
+    return subject[:200], body
+
+
+def notify(
+    *,
+    company: Company,
+    event: str,
+    context: dict | None = None,
+    url: str = "",
+    dedupe_key: str | None = None,
+) -> Notice | None:
+    """The in-site notice of `event` to `company` now, its e-mail queued on commit. With
+    `dedupe_key`, at most one notice is ever made (None when it already exists)."""
+    title, body = render(event, company=company, context=context, url=url)
+    fields = {"company": company, "kind": event, "title": title, "body": body, "url": url}
+    if dedupe_key:
+        notice, created = Notice.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
+        if not created:
+            return None
+    else:
+        notice = Notice.objects.create(**fields)
+    from . import tasks  # tasks import this module
+
+    transaction.on_commit(lambda: enqueue(tasks.notice_email, notice.pk))
+    return notice
+
+
+def email_wanted(user: User, event: str, *, preferences: dict[str, bool] | None = None) -> bool:
+    """Whether `user` gets `event` by e-mail: an active account with a confirmed address, a
+    role the event concerns, and the event's e-mail not turned off."""
+    spec = EVENTS[event]
+    if not (user.is_active and user.email and user.email_confirmed_at):
+        return False
+    if user.role not in spec.roles:
+        return False
+    if preferences is None:
+        preferences = dict(
+            NoticePreference.objects.filter(user=user).values_list("event", "send_email")
+        )
+    return preferences.get(event, spec.email_default)
+
+
+def recipients(company: Company, event: str) -> list[str]:
+    """The addresses `event`'s e-mail goes to, sorted and without repeats."""
+    users = list(company.users.filter(is_active=True).exclude(email=""))
+    prefs: dict[int, dict[str, bool]] = {u.pk: {} for u in users}
+    for user_id, ev, send in NoticePreference.objects.filter(user__in=users).values_list(
+        "user_id", "event", "send_email"
+    ):
+        prefs[user_id][ev] = send
+    return sorted(
+        {u.email.lower() for u in users if email_wanted(u, event, preferences=prefs[u.pk])}
+    )
+
+
+def notice_email_send(notice_id: int) -> bool:
+    """E-mail one notice to its recipients, at most once (`emailed_at`, row locked while
+    sending). A notice nobody should receive is marked done. True when a mail went out."""
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update(of=("self",))
+            .select_related("company")
+            .filter(pk=notice_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notice is None:
+            return False
+        to = recipients(notice.company, notice.kind) if notice.kind in EVENTS else []
+        if to:
+            body = notice.body
+            link = absolute_url(notice.url)
+            if link and link not in body:
+                body = f"{body}\n\n{link}"
+            body = f"{body}\n\n—— {settings.SITE_NAME}\n{absolute_url('/my/notices/settings/')}"
+            # One message per address, so no recipient sees the others' addresses.
+            for address in to:
+                EmailMultiAlternatives(
+                    subject=f"【{settings.SITE_NAME}】{notice.title}",
+                    body=body,
+                    to=[address],
+                ).send()
+        notice.emailed_at = timezone.now()
+        notice.save(update_fields=["emailed_at"])
+        return bool(to)
+
+
+def notice_email_sweep(*, older_than_seconds: int = 120, max_age_days: int = 2) -> int:
+    """Queue the e-mails of notices whose message was lost; notices older than `max_age_days`
+    are given up (the in-site notice remains). Returns how many were queued."""
+    from . import tasks
+
+    now = timezone.now()
+    due = Notice.objects.filter(
+        emailed_at__isnull=True,
+        created_at__lte=now - timedelta(seconds=older_than_seconds),
+        created_at__gte=now - timedelta(days=max_age_days),
+    ).values_list("pk", flat=True)[:500]
+    return sum(1 for pk in due if enqueue(tasks.notice_email, pk))
