@@ -54,8 +54,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# A worker serves every queue (review, search, credit, mail, default: CELERY_TASK_QUEUES) unless
+# QUEUES names some: `make worker QUEUES=review` (README: a worker per queue on several hosts).
+QUEUES ?=
 worker: install
-	$(BIN)/celery -A marketplace worker -l info
+	$(BIN)/celery -A marketplace worker -l info $(if $(QUEUES),-Q $(QUEUES))
 
 beat: install
 	$(BIN)/celery -A marketplace beat -l info --schedule /tmp/marketplace-celerybeat-schedule

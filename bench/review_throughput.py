@@ -29,6 +29,7 @@ persistent database connections (CONN_MAX_AGE=600).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -296,15 +297,28 @@ LINE = re.compile(
 )
 
 
+def _lines(log_path: Path):
+    """The worker's log lines in Celery's own format: workers log JSON lines (issue 16), each
+    rewritten as `[time: INFO/MainProcess] message`."""
+    for line in log_path.read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            try:
+                record = json.loads(line)
+                line = f"[{record['time']}: INFO/MainProcess] {record['message']}"
+            except (ValueError, KeyError):
+                continue
+        yield line
+
+
 def start_worker(
     log_path: Path, idle_queue: str, side_queue: str, pool: str = "solo", concurrency: int = 1
 ) -> subprocess.Popen:
     """One worker process consuming `idle_queue` (solo pool, or threads of one process);
-    tasks it sends itself (the rejection e-mails) go to `side_queue`, consumed only after
-    the measurement."""
+    tasks it sends itself (the rejection e-mails) go to the `side_queue.<kind>` queues,
+    consumed only after the measurement."""
     env = {
         **os.environ,
-        "CELERY_QUEUE": side_queue,
+        "CELERY_QUEUE_PREFIX": f"{side_queue}.",
         "CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
@@ -351,7 +365,7 @@ def wait_ready(app, node: str, timeout: float = 60) -> None:
 
 def parse(log_path: Path, name: str) -> tuple[list[datetime], list[datetime], list[float]]:
     received, done, secs = [], [], []
-    for line in log_path.read_text(errors="replace").splitlines():
+    for line in _lines(log_path):
         m = LINE.match(line)
         if not m or m["name"] != name:
             continue
@@ -429,6 +443,7 @@ def main() -> int:
     run = uuid.uuid4().hex[:8]
     idle, q_noop, q_review = f"{PREFIX}-idle-{run}", f"{PREFIX}-noop-{run}", f"{PREFIX}-rev-{run}"
     side = f"{PREFIX}-side-{run}"
+    side_queues = [f"{side}.{q.name}" for q in app.conf.task_queues]  # the worker's, prefixed
     log_path = Path(f"/tmp/{PREFIX}-{run}-worker.log")
     node = f"{idle}@{os.uname().nodename}"
     worker = start_worker(log_path, idle, side, args.pool, args.concurrency)
@@ -462,7 +477,8 @@ def main() -> int:
             worker.pid,
         )
         # Then the rejection e-mails the reviews enqueued (not part of the measurement).
-        app.control.add_consumer(side, destination=[node], reply=True)
+        for queue in side_queues:
+            app.control.add_consumer(queue, destination=[node], reply=True)
         time.sleep(3)
     finally:
         worker.terminate()
@@ -470,7 +486,7 @@ def main() -> int:
             worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
             worker.kill()
-        _drop_queues([q_noop, q_review, idle, side])
+        _drop_queues([q_noop, q_review, idle, *side_queues])
 
     checked = Listing.objects.filter(pk__in=ids, checked_at__isnull=False).count()
     rejected = Listing.objects.filter(pk__in=ids, status=Listing.Status.REJECTED).count()

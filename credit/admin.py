@@ -129,11 +129,33 @@ class CertificateAdmin(admin.ModelAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdmin):
-    list_display = ["order", "reviewer", "reviewee", "rating", "created_at"]
-    list_filter = ["rating", "created_at"]
+    """Reviews, read-only. R-C4: those left before the rule was put right (e.g. while the
+    trade was still paid or shipped) are flagged (filter 待客服核查) with the reason."""
+
+    list_display = [
+        "order",
+        "reviewer",
+        "reviewee",
+        "rating",
+        "order_status",
+        "flagged",
+        "flag_reason",
+        "created_at",
+    ]
+    list_filter = ["flagged", "rating", "order__status", "created_at"]
     search_fields = ["reviewer__member_id", "reviewee__member_id", "comment", "order__id"]
     list_select_related = ["reviewer", "reviewee", "order"]
     date_hierarchy = "created_at"
+    actions = ["clear_flags"]
+
+    @admin.display(description="交易状态", ordering="order__status")
+    def order_status(self, obj: Review) -> str:
+        return obj.order.get_status_display()
+
+    @admin.action(description="核查完毕：保留所选评价并取消标记")
+    def clear_flags(self, request, queryset: QuerySet[Review]):
+        done = services.review_flags_clear(review_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"已取消 {done} 条评价的核查标记。")
 
 
 @admin.register(CreditReference)

@@ -25,13 +25,24 @@ class ReviewTrustPassRequired(TrustPassRequired):
 class TradeNotPaid(DomainError):
     code = "trade_not_paid"
     rule = "R-C4"
-    default_detail = "这笔交易尚未付款，未付款的交易不能评价；买家通过支付宝付款后才可评价。"
+    default_detail = "这笔交易买家从未付款（待付款、已取消或超时关闭），未付款的交易不能评价。"
+
+
+class TradeInProgress(Conflict):
+    code = "trade_in_progress"
+    rule = "R-C4"
+    default_detail = (
+        "这笔交易仍在进行中（已付款、已发货或纠纷处理中），交易结束后才能评价："
+        "交易成功可给好评、中评或差评；退款或付款后取消的交易可给中评或差评。"
+    )
 
 
 class RatingNotAllowed(DomainError):
     code = "rating_not_allowed"
     rule = "R-C4"
-    default_detail = "只有交易成功（买家已确认收货）才能给好评；未成功的交易只能选择中评或差评。"
+    default_detail = (
+        "只有交易成功（已确认收货）才能给好评；退款或付款后取消的交易只能选择中评或差评。"
+    )
 
 
 class AlreadyReviewed(Conflict):
@@ -59,6 +70,7 @@ REVIEW_ERRORS = {
     "self_review": SelfReview,
     "trustpass_required": ReviewTrustPassRequired,
     "trade_not_paid": TradeNotPaid,
+    "trade_in_progress": TradeInProgress,
     "rating_not_allowed": RatingNotAllowed,
     "already_reviewed": AlreadyReviewed,
 }

@@ -43,6 +43,10 @@ class Review(models.Model):
         verbose_name="填写人",
     )
     created_at = models.DateTimeField("评价时间", auto_now_add=True)
+    # R-C4 (issue 14): a review left before the rule was put right (e.g. while the trade was
+    # still paid or shipped) is kept but flagged for staff (migration credit 0002).
+    flagged = models.BooleanField("待客服核查", default=False, db_index=True)
+    flag_reason = models.CharField("核查原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "会员评价"

@@ -169,7 +169,8 @@ def review_form_state(*, order, company: Company | None) -> ReviewFormState | No
     reviewee = order.seller if company.pk == order.buyer_id else order.buyer
     reviews = {r.reviewer_id: r for r in Review.objects.filter(order_id=order.pk)}
     existing = reviews.get(company.pk)
-    ratings = allowed_ratings(order.status)
+    paid = order.paid_at is not None
+    ratings = allowed_ratings(order.status, paid)
     refusal = review_refusal(
         is_party=True,
         own_company=reviewee_id == company.pk,
@@ -178,6 +179,7 @@ def review_form_state(*, order, company: Company | None) -> ReviewFormState | No
         order_status=order.status,
         rating=ratings[-1] if ratings else "neutral",
         already_reviewed=existing is not None,
+        paid=paid,
     )
     return ReviewFormState(
         can_review=refusal is None,

@@ -13,12 +13,14 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.exceptions import DomainError
 from marketplace.uploads import CERTIFICATE_IMAGE_MAX_BYTES, encode_jpeg, reencode_image
 from members import privileges
 from members.models import Company
+from members.notices import notify
 from trade.models import Order
 
 from . import tasks
@@ -35,6 +37,7 @@ from .recalculation import CAUSE_MAX, mark_pending
 from .recalculation import credit_recalculate as credit_recalculate
 from .recalculation import credit_recalculate_all as credit_recalculate_all
 from .review_rules import review_refusal
+from .scoring import RATING_POINTS
 from .tasks import credit_recalculate_pending as credit_recalculate_pending
 
 THUMBNAIL_SIDE = 240
@@ -73,8 +76,8 @@ def review_record(
 
     Locks the order so concurrent submissions queue up; the unique constraint on
     (order, reviewer) is the last guard. Refusals raise the errors of API.md
-    (not_a_party 404, trustpass_required 403, trade_not_paid 400, rating_not_allowed 400,
-    already_reviewed 409).
+    (not_a_party 404, trustpass_required 403, trade_not_paid 400, trade_in_progress 409,
+    rating_not_allowed 400, already_reviewed 409). The reviewee gets a notice.
     """
     if reviewer is None:
         raise NotAParty()
@@ -93,6 +96,7 @@ def review_record(
             order_status=order.status,
             rating=rating,
             already_reviewed=Review.objects.filter(order=order, reviewer=reviewer).exists(),
+            paid=order.paid_at is not None,
         )
         if code:
             raise REVIEW_ERRORS[code]()
@@ -109,7 +113,34 @@ def review_record(
         except IntegrityError:  # lost a race the order lock did not cover
             raise AlreadyReviewed()
         credit_recalculate_on_commit(company_id=reviewee.pk, cause=f"review:{review.pk}")
+        _notify_review(review, reviewer=reviewer, reviewee=reviewee)
     return review
+
+
+def _notify_review(review: Review, *, reviewer: Company, reviewee: Company) -> None:
+    """Issue 14: the reviewed company hears of it (in the review's transaction, once)."""
+    notify(
+        company=reviewee,
+        event="review_received",
+        context={
+            "order_id": review.order_id,
+            "reviewer_name": reviewer.name,
+            "rating": review.rating,
+            "rating_label": review.get_rating_display(),
+            "points": f"{RATING_POINTS[review.rating]:+d}" if RATING_POINTS[review.rating] else "",
+            "comment": review.comment,
+        },
+        url=reverse("credit:archive", args=[reviewee.member_id]) + "#reviews",
+        dedupe_key=f"review:{review.pk}",
+    )
+
+
+def review_flags_clear(*, review_ids: list[int]) -> int:
+    """R-C4: staff checked reviews flagged by migration credit 0002 (left before the rule was
+    put right) and keep them as they are. Returns how many were cleared."""
+    return Review.objects.filter(pk__in=review_ids, flagged=True).update(
+        flagged=False, flag_reason=""
+    )
 
 
 # --- R-C5: certificates ------------------------------------------------------------------------

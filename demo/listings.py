@@ -1,8 +1,8 @@
 """Demo data of the listings app for `manage.py seed_demo` (idempotent).
 
 A two-level category tree of Chinese trade categories (from `demo.listings_catalogue`), the
-staff term lists (R-L3b/R-L3d), and about 300 listings of the demo companies with generated
-product images, driven through the services (create, image pipeline, submit, the automatic
+staff term lists (R-L3b/R-L3d), and about 300 listings of the demo companies with product
+pictures drawn by `demo.pictures` (issue 15), driven through the services (create, image pipeline, submit, the automatic
 checks, approve or reject) exactly as sellers and staff would, then dated back so the site
 looks lived in: most are live, some wait in the review queue, some were rejected, a few are
 drafts, expired or withdrawn. Running it again adds nothing.
@@ -13,15 +13,14 @@ from __future__ import annotations
 import io
 import random
 from datetime import timedelta
-from pathlib import Path
 
 from django.db.models import F
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
 
 from demo.listings_catalogue import BRANDS, QUALITY, SERVICE, TREE, USES
 from demo.members import COMPANIES
-from listings import services
+from demo.pictures import product_picture
+from listings import image_services, services
 from listings.models import BrandTerm, Category, Listing, ProhibitedTerm
 from listings.review import services as review_services
 from members.models import Company
@@ -86,52 +85,6 @@ def _terms(stdout) -> None:
     for term in BRAND_LIST:
         made += BrandTerm.objects.get_or_create(term=term)[1]
     stdout.write(f"禁售词与品牌词：新建 {made} 个。")
-
-
-def _font(size: int):
-    for path in (
-        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    ):
-        if Path(path).exists():
-            return ImageFont.truetype(path, size)
-    return None
-
-
-def product_image(label: str, rng: random.Random, variant: int = 0) -> bytes:
-    """An 800×600 'product photo': a coloured object on a light background with a label."""
-    hue = rng.randrange(360)
-    base = Image.new("RGB", (800, 600), (246, 246, 243))
-    draw = ImageDraw.Draw(base)
-    colour = tuple(int(c) for c in _hsv(hue, 0.55, 0.75))
-    dark = tuple(int(c * 0.6) for c in colour)
-    shape = (rng.randrange(3) + variant) % 3
-    if shape == 0:
-        draw.rounded_rectangle((180, 150, 620, 420), radius=40, fill=colour, outline=dark, width=8)
-    elif shape == 1:
-        draw.ellipse((230, 110, 570, 450), fill=colour, outline=dark, width=8)
-    else:
-        for k in range(5):
-            y = 150 + k * 55
-            draw.rounded_rectangle(
-                (140, y, 660, y + 38), radius=19, fill=colour, outline=dark, width=4
-            )
-    font = _font(54)
-    if font is not None:
-        box = draw.textbbox((0, 0), label, font=font)
-        x = (800 - (box[2] - box[0])) // 2
-        draw.text((x, 480), label, fill=(60, 60, 60), font=font)
-    out = io.BytesIO()
-    base.save(out, "JPEG", quality=90)
-    return out.getvalue()
-
-
-def _hsv(h: float, s: float, v: float) -> tuple[float, float, float]:
-    import colorsys
-
-    r, g, b = colorsys.hsv_to_rgb(h / 360, s, v)
-    return r * 255, g * 255, b * 255
 
 
 def _description(product: str, keyword: str, rng: random.Random, company: Company) -> str:
@@ -234,11 +187,18 @@ def seed(stdout) -> None:
 def _make(company: Company, plan: dict, rng: random.Random, now) -> str:
     values, fate = plan["values"], plan["fate"]
     listing = services.listing_create(company=company, **values)
-    keyword = values["keyword"]
+    # Issue 15: a drawn product photo per image, the same for this listing on every run.
+    note = " · ".join(v for v in (values.get("brand"), values.get("model")) if v) or "规格齐全"
     for k in range(plan["images"]):
-        services.listing_image_add(
-            listing=listing, upload=io.BytesIO(product_image(keyword, rng, variant=k))
+        picture = product_picture(
+            values["title"],
+            values["keyword"],
+            seed=company.member_id,
+            variant=k,
+            note=f"{note} · 量大从优",
+            maker=company.name,
         )
+        image_services.listing_image_add(listing=listing, upload=io.BytesIO(picture))
     if fate == "draft":
         return Listing.Status.DRAFT
     services.listing_submit(listing=listing)

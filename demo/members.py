@@ -14,13 +14,15 @@ from members.models import (
     VerificationAgency,
     VerificationApplication,
 )
-from members.rules import uscc_check_character
+from members.rules import certificate_code_new, uscc_check_character
 
 DEMO_PASSWORD = "Demo-pass-2026"
 STAFF_USERNAME = "admin"
 STAFF_PASSWORD = "Admin-pass-2026"
 
-# member_id, name, province, city, industry, trustpass years (0 = ordinary), verified
+# member_id, name, province, city, industry, trustpass years (0 = ordinary), verified.
+# Verification is a TrustPass privilege (R-M3.3): every verified company, and every company
+# with an application, has TrustPass years.
 COMPANIES = [
     ("hzsteel", "杭州华钢管业有限公司", "浙江", "杭州", "冶金矿产", 3, True),
     ("wxpipe", "无锡新三洲特钢有限公司", "江苏", "无锡", "冶金矿产", 2, True),
@@ -113,7 +115,7 @@ def _seed_verifications(stdout) -> None:
         user = company.users.order_by("pk").first()
         agency = agencies[i % len(agencies)]
         number = demo_registration_number(i, province)
-        if verified:  # verified in the demo already: its approved application
+        if verified:  # verified in the demo already: its approved application and certificate
             VerificationApplication.objects.create(
                 company=company,
                 agency=agency,
@@ -123,6 +125,7 @@ def _seed_verifications(stdout) -> None:
                 status=VerificationApplication.Status.APPROVED,
                 created_by=user,
                 decided_at=timezone.now(),
+                certificate_code=certificate_code_new(),
             )
         else:
             application = verification_services.verification_apply(

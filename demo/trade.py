@@ -19,9 +19,9 @@ from demo.members import COMPANIES
 from listings.models import Listing
 from members.models import Company
 from members.privileges import is_trustpass
-from trade import services
+from trade import disputes, order_timers, services
 from trade.gateway import get_gateway
-from trade.models import Order
+from trade.models import Dispute, Order
 
 # (target status, days ago it was ordered). Completed trades come first: the credit demo
 # reviews them (R-C4 needs a paid trade between two TrustPass members).
@@ -40,7 +40,13 @@ PLAN = [
     ("shipped", 2),
     ("paid", 3),
     ("paid", 1),
-    ("created", 1),
+    # Issue 14 (R-T1a, R-T1c): the other endings, so the pages show every state.
+    ("disputed", 7),
+    ("cancelled", 6),
+    ("expired", 9),
+    # Unpaid ones are made within the last day (the hours below), or they would expire
+    # (R-T1a) the moment anyone opened them.
+    ("created", 0),
     ("created", 0),
 ]
 
@@ -85,7 +91,7 @@ def seed(stdout) -> None:
         if not candidates:
             continue
         buyer = candidates[i % len(candidates)]
-        if target != "created" and not can_pay:
+        if target not in ("created", "cancelled", "expired") and not can_pay:
             continue  # a real provider is configured: no money moves in demo data
         order = services.order_create(
             buyer=buyer, listing_id=listing.pk, quantity=listing.min_order + i % 3
@@ -100,7 +106,16 @@ def seed(stdout) -> None:
         made += 1
     counts = {
         s: Order.objects.filter(demo, status=s).count()
-        for s in ("created", "paid", "shipped", "completed", "refunded")
+        for s in (
+            "created",
+            "paid",
+            "shipped",
+            "completed",
+            "refunded",
+            "disputed",
+            "cancelled",
+            "expired",
+        )
     }
     stdout.write(
         f"交易：新建 {made} 笔演示交易（"
@@ -113,8 +128,21 @@ def _drive(order: Order, target: str) -> None:
     buyer, seller = order.buyer, order.seller
     if target == "created":
         return
+    if target == "cancelled":
+        services.order_cancel(order_id=order.pk, by=buyer)
+        return
+    if target == "expired":  # the payment deadline passed (R-T1a)
+        order_timers.order_expire(
+            order_id=order.pk, now=order.created_at + timedelta(hours=order_timers.payment_hours())
+        )
+        return
     services.order_pay(order_id=order.pk, by=buyer)
     if target == "paid":
+        return
+    if target == "disputed":
+        disputes.order_dispute(
+            order_id=order.pk, by=buyer, reason="收到的钢管壁厚与描述不符，与卖家协商未果"
+        )
         return
     if target == "refunded_paid":
         services.order_refund(order_id=order.pk, by=seller, reason="库存不足，与买家协商退款")
@@ -137,7 +165,12 @@ def _date_back(order_id: int, created_at) -> None:
         "shipped_at": created_at + timedelta(days=1) if order.shipped_at else None,
         "completed_at": created_at + timedelta(days=4) if order.completed_at else None,
         "refunded_at": created_at + timedelta(days=2) if order.refunded_at else None,
+        "cancelled_at": created_at + timedelta(hours=3) if order.cancelled_at else None,
+        "expired_at": (
+            created_at + timedelta(hours=order_timers.payment_hours()) if order.expired_at else None
+        ),
     }
     if order.refund_requested_at:
         steps["refund_requested_at"] = created_at + timedelta(days=2)
     Order.objects.filter(pk=order_id).update(**steps)
+    Dispute.objects.filter(order_id=order_id).update(opened_at=created_at + timedelta(days=2))

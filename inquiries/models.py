@@ -124,8 +124,7 @@ class InquiryMessage(models.Model):
     quantity = models.PositiveIntegerField("采购数量", null=True, blank=True)
     created_at = models.DateTimeField("发送时间", auto_now_add=True, db_index=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
-    # Set by the e-mail task once the notice went out, so a re-run sends nothing.
-    emailed_at = models.DateTimeField("邮件通知时间", null=True, blank=True)
+    # (Its e-mail is the receiver's notice's: members.notices, sent once via Notice.emailed_at.)
 
     class Meta:
         db_table = "listings_inquirymessage"  # kept from when inquiries were part of listings

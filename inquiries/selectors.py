@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 
 from listings.models import Listing, ListingImage
@@ -82,6 +83,32 @@ def inbox_unread_count(company: Company | int | None) -> int:
     return InquiryMessage.objects.filter(
         recipient_company_id=company_id, read_at__isnull=True
     ).count()
+
+
+def inbox_unread_boxes(company: Company | int | None) -> dict[str, int]:
+    """Unread messages to the company by inbox tab: `received` (in threads where it is the
+    seller: inquiries to it, quotations on its buy leads) and `sent` (answers in threads it
+    started). One query."""
+    company_id = getattr(company, "pk", company)
+    if company_id is None:
+        return {"received": 0, "sent": 0}
+    mine = Q(inquiry__seller_id=company_id)
+    return InquiryMessage.objects.filter(
+        recipient_company_id=company_id, read_at__isnull=True
+    ).aggregate(received=Count("pk", filter=mine), sent=Count("pk", filter=~mine))
+
+
+def inbox_unread_url(boxes: dict[str, int]) -> str:
+    """Where the unread messages are: the unread view of the tab that holds them (both tabs
+    when they are in both), else the inbox."""
+    base = reverse("inquiries:inbox")
+    if boxes["received"] and boxes["sent"]:
+        return f"{base}?box=all&unread=1"
+    if boxes["sent"]:
+        return f"{base}?box=sent&unread=1"
+    if boxes["received"]:
+        return f"{base}?box=received&unread=1"
+    return base
 
 
 # --- response statistics (R-I1, shown on the storefront and the credit archive) ----------

@@ -1,30 +1,28 @@
 """Inquiries (询盘), quotations (报价), favourites and reports: R-I1, R-M3.1.
 
-Views, the API, the admin and the e-mail task call these; none repeats a rule.
+Views, the API and the admin call these; none repeats a rule. Notices and their e-mails go
+through `members.notices`.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from listings.models import Listing
 from marketplace.exceptions import DomainError
-from marketplace.queueing import enqueue
 from members import privileges
 from members.models import Company
+from members.notices import notify
 from members.selectors import user_company
-from members.services import notice_send
 
-from .emails import inquiry_message_email as inquiry_message_email  # callers find it here
-from .emails import thread_url
 from .exceptions import (
     InquiryNotAllowed,
     InquiryNotFound,
@@ -99,8 +97,27 @@ def _thread_for_update(*, listing, buyer: Company, seller: Company, kind: str, s
         return Inquiry.objects.select_for_update().get(**lookup)
 
 
+def thread_url(inquiry_id: int) -> str:
+    return reverse("inquiries:inbox_thread", args=[inquiry_id])
+
+
+# The notice event of each kind of message (members.notices.EVENTS).
+NOTICE_EVENTS = {
+    InquiryMessage.Kind.INQUIRY: "inquiry_received",
+    InquiryMessage.Kind.QUOTE: "quote_received",
+    InquiryMessage.Kind.REPLY: "inquiry_replied",
+}
+
+
 def _post(
-    *, thread: Inquiry, kind: str, sender, sender_company: Company, body: str, quantity=None
+    *,
+    thread: Inquiry,
+    kind: str,
+    sender,
+    sender_company: Company,
+    body: str,
+    quantity=None,
+    unit_price: Decimal | None = None,
 ) -> InquiryMessage:
     recipient = thread.seller if sender_company.pk == thread.buyer_id else thread.buyer
     msg = InquiryMessage.objects.create(
@@ -118,52 +135,22 @@ def _post(
         thread.first_response_at = msg.created_at
         fields.append("first_response_at")
     thread.save(update_fields=fields)
-    titles = {
-        InquiryMessage.Kind.INQUIRY: "您收到一条新询盘：{subject}",
-        InquiryMessage.Kind.QUOTE: "您的求购信息收到一条新报价：{subject}",
-        InquiryMessage.Kind.REPLY: "{who} 回复了您：{subject}",
-    }
-    notice_send(
+    # R-I1: the receiver's in-site notice, in this transaction; the notice service e-mails
+    # its sales staff on commit, at most once, and its sweep sends one whose task was lost
+    # (a stored message never turns into an error page).
+    notify(
         company=recipient,
-        kind=f"inquiry_{kind}",
-        title=titles[kind].format(subject=thread.subject, who=sender_company.name)[:200],
-        body=body[:500],
+        event=NOTICE_EVENTS[kind],
+        context={
+            "sender": sender_company,
+            "subject": thread.subject,
+            "message": body,
+            "quantity": quantity,
+            "unit_price": unit_price,
+        },
         url=thread_url(thread.pk),
     )
-    transaction.on_commit(lambda: _enqueue_email(msg.pk))
     return msg
-
-
-def _enqueue_email(message_id: int) -> bool:
-    """Queue the e-mail notice of a committed message. If the broker cannot be reached (or
-    the in-process run failed), this is logged and `inquiry_email_sweep` sends it later:
-    a message that is stored never turns into an error page."""
-    from .tasks import inquiry_email_notify  # tasks import this module
-
-    return enqueue(inquiry_email_notify, message_id)
-
-
-# An e-mail notice not sent within a day is given up (the in-site notice remains).
-INQUIRY_EMAIL_GIVE_UP = timedelta(days=1)
-
-
-def inquiry_email_sweep(*, now=None, limit: int = 500) -> int:
-    """Queue again the e-mail notices never sent (a task that failed for good, a message
-    lost with the broker): messages older than INQUIRY_EMAIL_SWEEP_AFTER_SECONDS (120) and
-    younger than INQUIRY_EMAIL_GIVE_UP, oldest first, at most `limit`. The task sends once,
-    so a repeat is harmless. Returns how many were queued."""
-    now = now or timezone.now()
-    after = timedelta(seconds=settings.INQUIRY_EMAIL_SWEEP_AFTER_SECONDS)
-    unsent = (
-        InquiryMessage.objects.filter(
-            emailed_at__isnull=True,
-            created_at__lt=now - after,
-            created_at__gte=now - INQUIRY_EMAIL_GIVE_UP,
-        )
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(_enqueue_email(pk) for pk in unsent)
 
 
 # --- R-I1 rate limit ----------------------------------------------------------------------
@@ -371,6 +358,7 @@ def quote_send(*, sender, listing, unit_price, quantity, message) -> Quote:
         sender_company=company,
         body=body,
         quantity=qty,
+        unit_price=price,
     )
     return Quote.objects.create(
         message=msg, listing=lead, company=company, unit_price=price, quantity=qty

@@ -97,10 +97,11 @@ def listing_inquire(request, pk: int):
 
 @login_required
 def inbox(request):
-    """收件箱: received (default) and sent threads, threaded by listing and counterpart."""
+    """收件箱: received (default), sent or all threads, threaded by listing and counterpart;
+    `unread=1` keeps those with unread messages (the header badge links there)."""
     company = request.user.company
     box = request.GET.get("box", "received")
-    if box not in ("received", "sent"):
+    if box not in ("received", "sent", "all"):
         box = "received"
     unread_only = request.GET.get("unread") == "1"
     threads = selectors.inbox_threads(company=company, box=box, unread_only=unread_only)

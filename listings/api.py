@@ -13,7 +13,7 @@ from marketplace.openapi import QueryChoice, QueryText, errors
 from marketplace.pagination import PageNumberPagination
 from marketplace.uploads import LISTING_UPLOAD_MAX_BYTES, guard_upload_request
 
-from . import selectors, services
+from . import image_services, selectors, services
 from .exceptions import ListingNotFound, NoCompany, NotListingOwner
 from .models import BrandTerm, Listing, ListingImage, ProhibitedTerm
 from .review import terms
@@ -21,6 +21,7 @@ from .serializers import (
     BrandTermSerializer,
     CategoryTreeSerializer,
     ListingImageInputSerializer,
+    ListingImageOrderSerializer,
     ListingImageSerializer,
     ListingInputSerializer,
     ListingRefreshedSerializer,
@@ -177,10 +178,30 @@ class ListingImagesApi(_OwnedListingAction):
         listing = self.owned(request, pk)
         data = ListingImageInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        image = services.listing_image_add(listing=listing, upload=data.validated_data["image"])
+        image = image_services.listing_image_add(
+            listing=listing, upload=data.validated_data["image"]
+        )
         return Response(
             ListingImageSerializer(image, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
+        )
+
+
+class ListingImageOrderApi(_OwnedListingAction):
+    """Issue 15: `{ids}` puts the listing's images in that order (each exactly once; the
+    first is shown on cards) → 200 the images in order. A changed order of a live listing
+    sends it back to review (R-L2)."""
+
+    @extend_schema(request=ListingImageOrderSerializer, responses=ListingImageSerializer(many=True))
+    def post(self, request, pk: int):
+        listing = self.owned(request, pk)
+        data = ListingImageOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        images = image_services.listing_image_reorder(
+            listing=listing, image_ids=data.validated_data["ids"]
+        )
+        return Response(
+            ListingImageSerializer(images, many=True, context={"request": request}).data
         )
 
 
@@ -191,7 +212,7 @@ class ListingImageDetailApi(_OwnedListingAction):
         image = ListingImage.objects.filter(listing=listing, pk=image_id).first()
         if image is None:
             raise ListingNotFound("未找到该图片。")
-        services.listing_image_remove(image=image)
+        image_services.listing_image_remove(image=image)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

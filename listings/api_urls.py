@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("listings/<int:pk>/images/", api.ListingImagesApi.as_view(), name="api-listing-images"),
     path(
+        "listings/<int:pk>/images/order/",
+        api.ListingImageOrderApi.as_view(),
+        name="api-listing-images-order",
+    ),
+    path(
         "listings/<int:pk>/images/<int:image_id>/",
         api.ListingImageDetailApi.as_view(),
         name="api-listing-image",

@@ -57,10 +57,12 @@ class ImageInline(admin.TabularInline):
     def preview(self, obj):
         if not obj.image:
             return "—"
+        # The link opens the large version buyers see in the gallery (issue 15).
         return format_html(
-            '<a href="{0}" target="_blank"><img src="{0}" alt="" width="100" height="100" '
+            '<a href="{1}" target="_blank"><img src="{0}" alt="" width="100" height="100" '
             'style="border:1px solid #ddd"></a>',
             obj.image.url,
+            obj.large_url,
         )
 
 

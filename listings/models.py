@@ -210,7 +210,10 @@ class ReviewQueueListing(Listing):
 
 
 class ListingImage(models.Model):
-    """A stored listing image: RGB JPEG or GIF, 200×200, under 200 KB (R-L5)."""
+    """A stored listing image: RGB JPEG or GIF, 200×200, under 200 KB (R-L5), with its
+    large version for the gallery (longest side ≤ 1200 px; issue 15). Images of a listing
+    are shown by `position` (the first on cards); `image`, `width`… describe the R-L5 file.
+    """
 
     listing = models.ForeignKey(
         Listing, on_delete=models.CASCADE, related_name="images", verbose_name="信息"
@@ -220,7 +223,12 @@ class ListingImage(models.Model):
     height = models.PositiveSmallIntegerField(default=200)
     format = models.CharField(max_length=10, default="JPEG")
     bytes = models.PositiveIntegerField(default=0)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+    # Empty for images stored before issue 15: the gallery then shows the 200×200 file.
+    large = models.FileField("大图", upload_to="listings/large/%Y/%m/", blank=True)
+    large_width = models.PositiveSmallIntegerField("大图宽度", default=0)
+    large_height = models.PositiveSmallIntegerField("大图高度", default=0)
+    large_bytes = models.PositiveIntegerField("大图字节数", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -230,6 +238,14 @@ class ListingImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing_id}#{self.position}"
+
+    @property
+    def large_url(self) -> str:
+        return self.large.url if self.large else self.image.url
+
+    @property
+    def large_size(self) -> tuple[int, int]:
+        return (self.large_width, self.large_height) if self.large else (self.width, self.height)
 
 
 class ListingCheck(models.Model):

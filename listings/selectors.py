@@ -136,6 +136,18 @@ def time_to_live_stats(*, days: int = 7, now=None) -> dict:
     }
 
 
+def review_backlog() -> dict:
+    """Pending listings (the status is indexed): how many, when the oldest was submitted, and
+    when the oldest whose automatic checks have not run yet was (issue 16's metrics)."""
+    from django.db.models import Count, Min, Q
+
+    return Listing.objects.filter(status=Listing.Status.PENDING_REVIEW).aggregate(
+        count=Count("id"),
+        oldest_submitted_at=Min("submitted_at"),
+        oldest_unchecked_at=Min("submitted_at", filter=Q(checked_at__isnull=True)),
+    )
+
+
 _TERMS_VERSION_KEY = "listings:terms-version"
 # Per process: {model name: (version, checked at (monotonic), terms)}. The shared version in
 # the cache is read at most once a second, so a worker sees a staff change within a second

@@ -138,14 +138,44 @@ class CategoryTreeSerializer(serializers.ModelSerializer):
 
 
 class ListingImageSerializer(serializers.ModelSerializer):
+    """R-L5: `url`, `width`… describe the 200×200 display image; `large_*` the gallery's
+    large version (issue 15; an image stored before it has the display image there)."""
+
     url = serializers.SerializerMethodField()
+    large_url = serializers.SerializerMethodField()
+    large_width = serializers.SerializerMethodField()
+    large_height = serializers.SerializerMethodField()
 
     class Meta:
         model = ListingImage
-        fields = ["id", "url", "width", "height", "format", "bytes"]
+        fields = [
+            "id",
+            "url",
+            "width",
+            "height",
+            "format",
+            "bytes",
+            "position",
+            "large_url",
+            "large_width",
+            "large_height",
+        ]
 
     def get_url(self, obj) -> str:
         return _absolute(self.context.get("request"), obj.image.url)
+
+    def get_large_url(self, obj) -> str:
+        return _absolute(self.context.get("request"), obj.large_url)
+
+    def get_large_width(self, obj) -> int:
+        return obj.large_size[0]
+
+    def get_large_height(self, obj) -> int:
+        return obj.large_size[1]
+
+
+class ListingImageOrderSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=50)
 
 
 class ListingCheckSerializer(serializers.ModelSerializer):

@@ -12,17 +12,17 @@ inside the transaction; the search app reindexes on commit.
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.queueing import enqueue
-from members.models import Company
-from members.services import notice_send
+from members.models import Company, Notice
+from members.notices import notify
 
 from . import signals, validation
 from .exceptions import (
@@ -33,10 +33,8 @@ from .exceptions import (
     InvalidTransition,
     NoCompany,
     RefreshTooSoon,
-    TooManyImages,
 )
-from .images import MAX_IMAGES_PER_LISTING, process_listing_image
-from .models import Category, Listing, ListingCheck, ListingImage
+from .models import Category, Listing, ListingCheck
 from .review import checks
 from .review import store as review_store
 from .review.deadline import review_deadline
@@ -238,6 +236,13 @@ def _publish(listing: Listing, *, by, now) -> None:
     listing.withdrawn_at = None
     listing.save()
     signals.listing_published.send(sender=Listing, listing_id=listing.pk)
+    # The submit page promised "结果会在站内信和邮件中通知您" (once: under the row lock).
+    notify(
+        company=listing.company,
+        event="listing_approved",
+        context={"title": listing.title, "expires_at": listing.expires_at},
+        url=reverse("listings:manage", args=[listing.pk]),
+    )
 
 
 @transaction.atomic
@@ -310,28 +315,18 @@ def _reject(listing: Listing, *, reasons: list[dict], by, now) -> None:
     listing.reviewed_by = by
     listing.save(update_fields=list(review_store.REJECTION_FIELDS))
     # No dedupe key needed: the status change and this notice share one transaction, under
-    # the row lock, and a rejection happens once per review round.
-    notice_send(company=listing.company, **_rejection_notice(listing.pk, listing.title, reasons))
-    listing_id, review_round = listing.pk, listing.review_round
-    transaction.on_commit(lambda: _rejection_email_enqueue(listing_id, review_round))
+    # the row lock, and a rejection happens once per review round. The notice service
+    # e-mails it on commit, at most once, and its sweep covers a lost message.
+    notify(company=listing.company, **rejection_notice(listing.pk, listing.title, reasons))
 
 
-def _rejection_notice(listing_id: int, title: str, reasons: list[dict]) -> dict:
-    """R-L3: the in-site notice of a rejection, with every reason."""
+def rejection_notice(listing_id: int, title: str, reasons: list[dict]) -> dict:
+    """R-L3: the `notify` arguments of a rejection (besides the company), with every reason."""
     return {
-        "kind": "listing_rejected",
-        "title": f"您的信息“{title}”未通过审核",
-        "body": "\n".join(f"· {r['detail']}" for r in reasons) + "\n请按提示修改后重新提交审核。",
+        "event": "listing_rejected",
+        "context": {"title": title, "reasons": reasons},
         "url": reverse("listings:manage", args=[listing_id]),
     }
-
-
-def _rejection_email_enqueue(listing_id: int, review_round: int) -> None:
-    """Queue the rejection e-mail. The rejection is committed already; if the broker cannot
-    be reached, `listing_review_sweep` queues the e-mail later."""
-    from .tasks import listing_rejection_email  # tasks import this module
-
-    enqueue(listing_rejection_email, listing_id, review_round)
 
 
 # --- refresh, withdraw, expire ------------------------------------------------------------
@@ -386,6 +381,12 @@ def listing_expire(*, listing_id: int, now=None) -> bool:
     locked.status = Status.EXPIRED
     locked.save(update_fields=["status", "updated_at"])
     _announce_change(locked.pk)
+    notify(
+        company=locked.company,
+        event="listing_expired",
+        context={"title": locked.title, "expired_at": locked.expires_at},
+        url=reverse("listings:manage", args=[locked.pk]),
+    )
     return True
 
 
@@ -400,55 +401,50 @@ def listing_expire_due(*, now=None, batch: int = 500) -> int:
     return sum(1 for pk in ids if listing_expire(listing_id=pk, now=now))
 
 
-# --- images (R-L5) ------------------------------------------------------------------------
+#: The "expires soon" notice goes out this long before a live listing's validity ends.
+EXPIRING_NOTICE_BEFORE = timedelta(days=3)
 
 
-def listing_image_add(*, listing: Listing, upload) -> ListingImage:
-    """R-L5: convert an upload to the stored form and attach it (at most six). A refused
-    upload changes nothing; adding an image to a live listing sends it back to review."""
-    processed = process_listing_image(upload)  # raises before anything is stored
-    name = f"{uuid.uuid4().hex}.{processed.extension}"
-    stored = None
-    try:
-        with transaction.atomic():
-            locked = _lock(listing)
-            count = ListingImage.objects.filter(listing=locked).count()
-            if count >= MAX_IMAGES_PER_LISTING:
-                raise TooManyImages()
-            last = (
-                ListingImage.objects.filter(listing=locked)
-                .order_by("-position")
-                .values_list("position", flat=True)
-                .first()
+def _expiring_key(listing_id: int, review_round: int) -> str:
+    """Once per listing and validity: going live again takes a new review round."""
+    return f"listing-expiring:{listing_id}:{review_round}"
+
+
+# The same key in SQL, to leave out the listings already told.
+_EXPIRING_KEY_SQL = Concat(
+    Value("listing-expiring:"),
+    Cast("pk", CharField()),
+    Value(":"),
+    Cast("review_round", CharField()),
+)
+
+
+def listing_expiring_notify_due(*, now=None, batch: int = 500) -> int:
+    """Tell the owner of each live listing whose validity ends within EXPIRING_NOTICE_BEFORE,
+    once (dedupe key). Safe to run any number of times, and late (the beat task calls this
+    hourly). Returns how many notices were made."""
+    now = now or timezone.now()
+    due = (
+        Listing.objects.filter(
+            status=Status.LIVE, expires_at__gt=now, expires_at__lte=now + EXPIRING_NOTICE_BEFORE
+        )
+        .annotate(notice_key=_EXPIRING_KEY_SQL)
+        .filter(~Exists(Notice.objects.filter(dedupe_key=OuterRef("notice_key"))))
+        .select_related("company")
+        .order_by("expires_at")[:batch]
+    )
+    made = 0
+    for listing in due:
+        made += bool(
+            notify(
+                company=listing.company,
+                event="listing_expiring",
+                context={"title": listing.title, "expires_at": listing.expires_at},
+                url=reverse("listings:manage", args=[listing.pk]),
+                dedupe_key=_expiring_key(listing.pk, listing.review_round),
             )
-            image = ListingImage(
-                listing=locked,
-                width=processed.width,
-                height=processed.height,
-                format=processed.format,
-                bytes=processed.bytes,
-                position=(last + 1) if last is not None else 0,
-            )
-            image.image.save(name, ContentFile(processed.content), save=False)
-            stored = image.image.name
-            image.save()
-            if locked.status == Status.LIVE:
-                _submit(locked)
-            _refresh_instance(listing, locked)
-    except BaseException:
-        if stored:
-            ListingImage._meta.get_field("image").storage.delete(stored)
-        raise
-    return image
+        )
+    return made
 
 
-@transaction.atomic
-def listing_image_remove(*, image: ListingImage) -> None:
-    """Remove an image; a live listing goes back to review (R-L2)."""
-    locked = _lock(image.listing_id)
-    name = image.image.name
-    storage = image.image.storage
-    ListingImage.objects.filter(pk=image.pk).delete()
-    if locked.status == Status.LIVE:
-        _submit(locked)
-    transaction.on_commit(lambda: storage.delete(name))
+# --- images (R-L5): listings/image_services.py (add, remove, reorder) -----------------------

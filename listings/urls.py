@@ -21,4 +21,9 @@ urlpatterns = [
         views.listing_image_delete,
         name="image_delete",
     ),
+    path(
+        "my/listings/<int:pk>/images/<int:image_id>/move/",
+        views.listing_image_move,
+        name="image_move",
+    ),
 ]

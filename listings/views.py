@@ -21,7 +21,7 @@ from marketplace.uploads import LISTING_UPLOAD_MAX_BYTES, guard_upload_request
 from members import privileges
 from members.selectors import user_company
 
-from . import selectors, services, signals
+from . import image_services, selectors, services, signals
 from .exceptions import ListingNotFound, NoCompany
 from .forms import ImageUploadForm, ListingForm
 from .images import MAX_IMAGES_PER_LISTING
@@ -293,7 +293,7 @@ def _image_upload(request, pk: int):
         return redirect("listings:manage", pk=pk)
     was_live = listing.status == Listing.Status.LIVE
     try:
-        services.listing_image_add(listing=listing, upload=form.cleaned_data["image"])
+        image_services.listing_image_add(listing=listing, upload=form.cleaned_data["image"])
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
@@ -324,6 +324,29 @@ def listing_image_delete(request, pk: int, image_id: int):
     return _action(
         request,
         pk,
-        lambda listing: services.listing_image_remove(image=image),
+        lambda listing: image_services.listing_image_remove(image=image),
         _("图片已删除。"),
+    )
+
+
+# Issue 15: the order of a listing's images (the first is shown on cards), by buttons that
+# work without JavaScript and from the keyboard.
+IMAGE_MOVES = {"first": -MAX_IMAGES_PER_LISTING, "up": -1, "down": 1}
+
+
+@login_required
+@require_POST
+def listing_image_move(request, pk: int, image_id: int):
+    listing = _owned(request, pk)
+    image = get_object_or_404(ListingImage, pk=image_id, listing=listing)
+    step = IMAGE_MOVES.get(request.POST.get("to", ""))
+    if step is None:
+        messages.error(request, _("请选择图片要移动的方向。"))
+        return redirect("listings:manage", pk=pk)
+    was_live = listing.status == Listing.Status.LIVE
+    done = _("图片顺序已更新，第一张图片会显示在搜索结果和首页上。")
+    if was_live:
+        done = _("图片顺序已更新，信息将重新审核，审核通过后再次上网。")
+    return _action(
+        request, pk, lambda listing: image_services.listing_image_move(image=image, step=step), done
     )

@@ -7,7 +7,7 @@ process; every `CELERY_*` Django setting configures this app.
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import setup_logging, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.local")
 
@@ -15,6 +15,20 @@ app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.imports = ("marketplace.tasks",)
+
+
+@setup_logging.connect
+def configure_logging(loglevel=None, **kwargs) -> None:
+    """Workers and beat log as the web processes do, JSON lines with the request id
+    (settings.LOGGING, issue 16), instead of Celery's own format; `-l info` still sets the
+    level."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)
 
 
 @task_prerun.connect

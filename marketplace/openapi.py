@@ -53,7 +53,7 @@ class ErrorSerializer(serializers.Serializer):
 ERROR_DESCRIPTIONS = {
     400: "请求无效：`invalid`（`fields` 列出各字段的问题）或规则的代码",
     401: "未登录，或 Token 无效",
-    403: "无权执行：权限、CSRF、诚信通特权（`trustpass_required`）等",
+    403: "无权执行：权限、CSRF、诚信通特权（`trustpass_required`）、企业内角色（`role_required`）等",
     404: "未找到，或不是您的对象；页码超出范围",
     409: "与对象当前的状态冲突",
     413: "文件过大（`file_too_large`）",

@@ -4,6 +4,9 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from ops import metrics
+from search import sitemaps
+
 from . import health, views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
@@ -12,9 +15,17 @@ admin.site.index_title = "运营管理"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),  # issue 15
     # Operations (API.md): liveness without the database, readiness with it (issue 17).
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Search engines (API.md Operations; issue 15): the sitemap (an index past
+    # SITEMAP_LIMIT URLs, naming its sections' pages) and robots.txt naming it.
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
+    path("robots.txt", sitemaps.robots, name="robots"),
+    # Prometheus metrics, for staff or METRICS_ALLOWED_NETWORKS (issue 16).
+    path("metrics", metrics.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The inquiry models moved from the listings app to inquiries (issue 13): old admin
     # bookmarks of the moderators still lead to the same pages.

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from marketplace.exceptions import DomainError
 
-from . import selectors, services, verification_services
+# company_admin registers issue 14's change requests and colleague invitations.
+from . import account_services, company_admin, selectors, services, verification_services  # noqa: F401
 from .forms import RejectForm
 from .models import (
     Company,
@@ -33,11 +34,20 @@ from .models import (
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "email", "company", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_active"]
+    list_display = ["username", "email", "company", "role", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_active", "role"]
     search_fields = ["username", "email", "company__member_id", "company__name"]
     autocomplete_fields = ["company"]
-    fieldsets = BaseUserAdmin.fieldsets + (("企业", {"fields": ("company",)}),)
+    fieldsets = BaseUserAdmin.fieldsets + (("企业", {"fields": ("company", "role")}),)
+
+    def save_model(self, request, obj, form, change):
+        # A new address is unconfirmed until its owner follows the link (issue 14).
+        changed = change and "email" in form.changed_data
+        if changed:
+            obj.email_confirmed_at = None
+        super().save_model(request, obj, form, change)
+        if changed:
+            account_services.email_confirmation_send(user=obj)
 
 
 # --- Companies and TrustPass periods (R-M2) --------------------------------------------------
@@ -248,14 +258,19 @@ class MembershipReminderAdmin(admin.ModelAdmin):
         "ends_on",
         "days_before",
         "email_to",
-        "email_sent_at",
         "notice",
+        "notice_emailed_at",
         "created_at",
     ]
     list_filter = ["days_before", "ends_on"]
     search_fields = ["company__member_id", "company__name", "email_to"]
     list_select_related = ["company", "notice"]
-    readonly_fields = [f.name for f in MembershipReminder._meta.fields]
+    readonly_fields = [f.name for f in MembershipReminder._meta.fields] + ["notice_emailed_at"]
+
+    @admin.display(description="邮件发送时间")
+    def notice_emailed_at(self, obj):
+        # The e-mail goes with the notice (members.notices); `email_sent_at` is from before.
+        return (obj.notice and obj.notice.emailed_at) or obj.email_sent_at
 
     def has_add_permission(self, request):
         return False
@@ -324,6 +339,7 @@ class VerificationApplicationAdmin(admin.ModelAdmin):
         "created_at",
         "decided_by",
         "decided_at",
+        "certificate_code",
     ]
     actions = ["approve_selected", "reject_selected", "revoke_selected"]
     change_form_template = "admin/members/verificationapplication/change_form.html"

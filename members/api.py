@@ -187,7 +187,8 @@ class VerificationAgencyListApi(APIView):
 
 
 class VerificationListCreateApi(generics.ListAPIView):
-    """POST /api/v1/verifications/ → 201 `{id, status: "pending"}`; GET: own applications."""
+    """POST /api/v1/verifications/ → 201 `{id, status: "pending"}` (TrustPass callers only,
+    R-M3.3, else 403 `trustpass_required`); GET: own applications."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = VerificationSerializer
@@ -201,8 +202,10 @@ class VerificationListCreateApi(generics.ListAPIView):
     @extend_schema(request=VerificationInputSerializer, responses={201: VerificationSerializer})
     def post(self, request):
         company = user_company(request.user)
-        # The registration number is checked first: a bad one is always
+        # R-M3.3: a TrustPass privilege, so a non-TrustPass caller is 403 `trustpass_required`
+        # whatever the body. Then the registration number: a bad one is always
         # `invalid_registration_number` (API.md), whatever else is wrong.
+        verification_services.verification_require_trustpass(company)
         raw = request.data.get("registration_number") if hasattr(request.data, "get") else None
         number = normalise_registration_number(raw if isinstance(raw, str) else "")
         problem = registration_number_problem(number)

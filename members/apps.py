@@ -10,3 +10,11 @@ class MembersConfig(AppConfig):
 
     name = "members"
     verbose_name = "会员与企业"
+
+    def ready(self):
+        from .dashboard import register_dashboard_panel
+
+        # Issue 14: the account's role, the company profile and colleagues.
+        register_dashboard_panel(
+            "company_team", template="members/company/_dashboard_card.html", order=5
+        )

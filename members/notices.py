@@ -5,8 +5,9 @@ turned the event's e-mail off, the same notice by e-mail.
 Callers in every app use `notify(company=…, event=…, context=…, url=…)`. The subject and
 body come from templates (`templates/notices/<event>/subject.txt` and `body.txt`), rendered
 with `context`, `company`, `site_name` and `link` (the absolute form of `url`). The e-mail
-is queued on commit (`members.notice_email`), sent at most once (`Notice.emailed_at`), and
-a sweep sends the ones whose message was lost.
+(`templates/notices/email.txt` and `email.html` around the body) is queued on commit
+(`members.notice_email`), sent at most once (`Notice.emailed_at`), and a sweep sends the ones
+whose message was lost.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.queueing import enqueue
@@ -44,6 +46,7 @@ EVENTS: dict[str, NoticeEvent] = {
     "listing_expired": NoticeEvent("信息已过期", frozenset({ADMIN, LISTINGS})),
     "inquiry_received": NoticeEvent("收到询盘", frozenset({ADMIN, SALES})),
     "quote_received": NoticeEvent("收到报价", frozenset({ADMIN, SALES})),
+    "inquiry_replied": NoticeEvent("询盘/报价收到回复", frozenset({ADMIN, SALES})),
     "order_created": NoticeEvent("新订单", frozenset({ADMIN, SALES})),
     "order_paid": NoticeEvent("订单已付款", frozenset({ADMIN, SALES})),
     "order_shipped": NoticeEvent("订单已发货", frozenset({ADMIN, SALES})),
@@ -53,6 +56,7 @@ EVENTS: dict[str, NoticeEvent] = {
     "order_disputed": NoticeEvent("订单纠纷", frozenset({ADMIN, SALES})),
     "review_received": NoticeEvent("收到评价", frozenset({ADMIN, SALES})),
     "verification_decided": NoticeEvent("身份认证结果", frozenset({ADMIN})),
+    "trustpass_granted": NoticeEvent("诚信通会员期开通", frozenset({ADMIN})),
     "trustpass_renewal": NoticeEvent("诚信通续费提醒", frozenset({ADMIN})),
     "company_change_decided": NoticeEvent("企业资料变更审核结果", frozenset({ADMIN})),
 }
@@ -109,6 +113,14 @@ def notify(
     return notice
 
 
+# --- who gets the e-mail --------------------------------------------------------------------
+
+
+def events_for_role(role: str) -> list[str]:
+    """The events whose e-mail a user of `role` can receive (the preferences page lists them)."""
+    return [event for event, spec in EVENTS.items() if role in spec.roles]
+
+
 def email_wanted(user: User, event: str, *, preferences: dict[str, bool] | None = None) -> bool:
     """Whether `user` gets `event` by e-mail: an active account with a confirmed address, a
     role the event concerns, and the event's e-mail not turned off."""
@@ -137,6 +149,53 @@ def recipients(company: Company, event: str) -> list[str]:
     )
 
 
+def notice_preferences(user: User) -> list[tuple[str, str, bool]]:
+    """(event, label, e-mail on) for each event of the user's role, in EVENTS order."""
+    saved = dict(NoticePreference.objects.filter(user=user).values_list("event", "send_email"))
+    return [
+        (event, EVENTS[event].label, saved.get(event, EVENTS[event].email_default))
+        for event in events_for_role(user.role)
+    ]
+
+
+@transaction.atomic
+def notice_preferences_set(*, user: User, email_on: set[str] | list[str]) -> int:
+    """Save which events of the user's role also come by e-mail (the others: in-site only).
+    Events outside the role are left alone. Returns how many choices changed."""
+    wanted = set(email_on)
+    changed = 0
+    for event, _, current in notice_preferences(user):
+        send = event in wanted
+        if send != current:
+            NoticePreference.objects.update_or_create(
+                user=user, event=event, defaults={"send_email": send}
+            )
+            changed += 1
+    return changed
+
+
+# --- the e-mail -----------------------------------------------------------------------------
+
+
+def email_message(notice: Notice, address: str) -> EmailMultiAlternatives:
+    """The e-mail of `notice` to one address: plain text and an HTML alternative, both from
+    templates, every link absolute."""
+    ctx = {
+        "title": notice.title,
+        "body": notice.body,
+        "link": absolute_url(notice.url),
+        "settings_link": absolute_url(reverse("members:notice_settings")),
+        "site_name": settings.SITE_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"【{settings.SITE_NAME}】{notice.title}",
+        body=render_to_string("notices/email.txt", ctx).strip() + "\n",
+        to=[address],
+    )
+    message.attach_alternative(render_to_string("notices/email.html", ctx), "text/html")
+    return message
+
+
 def notice_email_send(notice_id: int) -> bool:
     """E-mail one notice to its recipients, at most once (`emailed_at`, row locked while
     sending). A notice nobody should receive is marked done. True when a mail went out."""
@@ -150,33 +209,35 @@ def notice_email_send(notice_id: int) -> bool:
         if notice is None:
             return False
         to = recipients(notice.company, notice.kind) if notice.kind in EVENTS else []
-        if to:
-            body = notice.body
-            link = absolute_url(notice.url)
-            if link and link not in body:
-                body = f"{body}\n\n{link}"
-            body = f"{body}\n\n—— {settings.SITE_NAME}\n{absolute_url('/my/notices/settings/')}"
-            # One message per address, so no recipient sees the others' addresses.
-            for address in to:
-                EmailMultiAlternatives(
-                    subject=f"【{settings.SITE_NAME}】{notice.title}",
-                    body=body,
-                    to=[address],
-                ).send()
+        # One message per address, so no recipient sees the others' addresses.
+        for address in to:
+            email_message(notice, address).send()
         notice.emailed_at = timezone.now()
         notice.save(update_fields=["emailed_at"])
         return bool(to)
 
 
-def notice_email_sweep(*, older_than_seconds: int = 120, max_age_days: int = 2) -> int:
-    """Queue the e-mails of notices whose message was lost; notices older than `max_age_days`
-    are given up (the in-site notice remains). Returns how many were queued."""
+# A notice e-mail not sent within this long is given up (the in-site notice remains).
+NOTICE_EMAIL_GIVE_UP = timedelta(days=2)
+
+
+def notice_email_sweep(*, older_than_seconds: int | None = None, limit: int = 500) -> int:
+    """Queue the e-mails of notices whose message was lost (or whose task failed for good),
+    oldest first, at most `limit`: those older than NOTICE_EMAIL_SWEEP_AFTER_SECONDS and
+    younger than NOTICE_EMAIL_GIVE_UP. The task sends once, so a repeat is harmless.
+    Returns how many were queued."""
     from . import tasks
 
+    if older_than_seconds is None:
+        older_than_seconds = settings.NOTICE_EMAIL_SWEEP_AFTER_SECONDS
     now = timezone.now()
-    due = Notice.objects.filter(
-        emailed_at__isnull=True,
-        created_at__lte=now - timedelta(seconds=older_than_seconds),
-        created_at__gte=now - timedelta(days=max_age_days),
-    ).values_list("pk", flat=True)[:500]
+    due = (
+        Notice.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - timedelta(seconds=older_than_seconds),
+            created_at__gte=now - NOTICE_EMAIL_GIVE_UP,
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
     return sum(1 for pk in due if enqueue(tasks.notice_email, pk))

@@ -177,3 +177,18 @@ def certificate_code_new() -> str:
     return "".join(
         secrets.choice(CERTIFICATE_CODE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH)
     )
+
+
+def certificate_code_normalise(value: str) -> str:
+    """A code as typed (spaces, hyphens, lower case) as it is stored."""
+    return "".join(c for c in (value or "").upper() if c not in " -\t\r\n")
+
+
+def registration_number_masked(value: str, *, keep: int = 4) -> str:
+    """R-C2 on the public certificate: the registration number with all but its first and
+    last `keep` characters hidden (18 characters: 9133**********852F). A value too short to
+    keep both ends is hidden entirely."""
+    value = value or ""
+    if len(value) <= 2 * keep:
+        return "*" * len(value)
+    return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:]

@@ -3,7 +3,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from . import selectors
-from .models import Company, TrustPassPeriod, VerificationAgency, VerificationApplication
+from .models import Company, TrustPassPeriod, User, VerificationAgency, VerificationApplication
 
 
 def storefront_url(company: Company) -> str:
@@ -63,6 +63,8 @@ class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     email = serializers.EmailField()
     is_staff = serializers.BooleanField()
+    # Issue 14: the account's role in its company (members.roles): admin, listings or sales.
+    role = serializers.ChoiceField(choices=User.Role.choices)
     company = OwnCompanySerializer(allow_null=True)
 
 

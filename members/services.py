@@ -11,17 +11,15 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.exceptions import DomainError
 
-from . import selectors, signals
+from . import account_services, notices, selectors, signals
 from .exceptions import InvalidPeriod, MemberIdUnavailable, UsernameTaken
 from .models import Company, MembershipReminder, Notice, TrustPassPeriod, User
 from .rules import (
@@ -94,6 +92,8 @@ def company_register(
             user.save()
     except IntegrityError:  # lost a race for the same user name
         raise UsernameTaken(fields={"username": [UsernameTaken.default_detail]})
+    # The address is unconfirmed until its link is followed (sent once this commits).
+    account_services.email_confirmation_send(user=user)
     return user
 
 
@@ -126,11 +126,10 @@ def membership_grant(
     )
     company_forget_cache(company)
     _membership_changed(company.pk, cause="membership_granted")
-    notice_send(
+    notices.notify(
         company=company,
-        kind="trustpass",
-        title=f"诚信通会员期已开通：{starts_on:%Y-%m-%d} 至 {ends_on - timedelta(days=1):%Y-%m-%d}",
-        body="感谢您选择诚信通。会员期内您可查看买家联系方式、报价、优先排序并开通商铺。",
+        event="trustpass_granted",
+        context={"starts_on": starts_on, "last_day": ends_on - timedelta(days=1)},
         url=reverse("members:dashboard"),
     )
     return period
@@ -224,61 +223,35 @@ def membership_reminders_send(*, today: date | None = None) -> int:
 def membership_reminder_send(
     *, company: Company, ends_on: date, days_before: int, today: date | None = None
 ) -> bool:
-    """R-M4: one reminder, e-mail and in-site notice, exactly once. The sent-record row is
-    locked while sending, so a concurrent or repeated run finds it done; if the e-mail fails
-    the transaction rolls back and the next run tries again. True when something was sent."""
+    """R-M4: one reminder, in-site notice and e-mail, exactly once. The sent-record row is
+    locked while the notice is made, so a concurrent or repeated run finds it done. The
+    e-mail goes with the notice (members.notices: queued on commit, sent at most once, swept
+    when lost); `email_to` records whom it was addressed to. True when it was made now."""
     today = today or timezone.localdate()
     with transaction.atomic():
         record, _ = MembershipReminder.objects.get_or_create(
             company=company, ends_on=ends_on, days_before=days_before
         )
         record = MembershipReminder.objects.select_for_update().get(pk=record.pk)
-        if record.notice_id and record.email_sent_at:
+        if record.notice_id:
             return False
-        last_day = ends_on - timedelta(days=1)
-        days_left = (ends_on - today).days
-        title = f"您的诚信通会员还有 {days_left} 天到期，请及时续费"
-        # The buy page is trade's (TrustPass purchases); a URL name, not an import.
-        renew_url = reverse("trade:trustpass_buy")
-        body = (
-            f"{company.name}（{company.member_id}）：您的诚信通会员有效期至 {last_day:%Y-%m-%d}，"
-            f"{ends_on:%Y-%m-%d} 起将恢复为普通会员，买家联系方式、报价、优先排序、商铺等特权会立即停止。"
-            f"现在续费，新会员期从 {ends_on:%Y-%m-%d} 开始计算，不损失剩余天数。"
-        )
-        sent = False
-        if not record.notice_id:
-            key = f"trustpass-reminder:{company.pk}:{ends_on.isoformat()}:{days_before}"
-            notice = notice_send(
-                company=company,
-                kind="trustpass_reminder",
-                title=title,
-                body=body,
-                url=renew_url,
-                dedupe_key=key,
-            ) or Notice.objects.get(dedupe_key=key)
-            record.notice = notice
-            sent = True
-        if not record.email_sent_at:
-            to = _company_email(company)
-            if to:
-                send_mail(
-                    subject=f"【{settings.SITE_NAME}】{title}",
-                    message=f"{body}\n\n续费：{renew_url}",
-                    from_email=None,
-                    recipient_list=[to],
-                )
-            record.email_to = to or ""
-            record.email_sent_at = timezone.now()
-            sent = True
-        record.save()
-        return sent
-
-
-def _company_email(company: Company) -> str | None:
-    if company.email:
-        return company.email
-    user = company.users.filter(is_active=True).exclude(email="").order_by("pk").first()
-    return user.email if user else None
+        key = f"trustpass-reminder:{company.pk}:{ends_on.isoformat()}:{days_before}"
+        notice = notices.notify(
+            company=company,
+            event="trustpass_renewal",
+            context={
+                "days_left": (ends_on - today).days,
+                "last_day": ends_on - timedelta(days=1),
+                "ends_on": ends_on,
+            },
+            # The buy page is trade's (TrustPass purchases); a URL name, not an import.
+            url=reverse("trade:trustpass_buy"),
+            dedupe_key=key,
+        ) or Notice.objects.get(dedupe_key=key)
+        record.notice = notice
+        record.email_to = ", ".join(notices.recipients(company, "trustpass_renewal"))[:254]
+        record.save(update_fields=["notice", "email_to"])
+        return True
 
 
 # --- In-site notices -----------------------------------------------------------------------
@@ -293,7 +266,8 @@ def notice_send(
     url: str = "",
     dedupe_key: str | None = None,
 ) -> Notice | None:
-    """An in-site notice; with `dedupe_key`, at most one is ever made (returns None then)."""
+    """An in-site notice only, no e-mail; with `dedupe_key`, at most one is ever made (returns
+    None then). New callers use `members.notices.notify` (notice and e-mail by event)."""
     if dedupe_key:
         notice, created = Notice.objects.get_or_create(
             dedupe_key=dedupe_key,

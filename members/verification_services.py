@@ -1,18 +1,20 @@
-"""Business actions of identity verification (R-C2): a company applies naming an authorised
-agency; staff, acting for the agency, approve, reject or revoke. Views, API, admin and the
-demo call these. The apps above hear of a decision through
+"""Business actions of identity verification (R-C2): a TrustPass company (R-M3.3) applies
+naming an authorised agency; staff, acting for the agency, approve, reject or revoke. Views,
+API, admin and the demo call these. An approval gives the company its online identity
+certificate's code (专属网上身份证明, `members.certificate_selectors`). The company hears of
+every decision through the notice service (`verification_decided`); the apps above through
 `members.signals.verification_changed`, sent inside the decision's transaction.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.exceptions import DomainError
+from marketplace.exceptions import DomainError, TrustPassRequired
 
-from . import signals
+from . import privileges, signals
 from .exceptions import (
     AgencyUnavailable,
     AlreadyVerified,
@@ -23,10 +25,26 @@ from .exceptions import (
     VerificationPending,
 )
 from .models import Company, User, VerificationAgency, VerificationApplication
-from .rules import normalise_registration_number, registration_number_problem
-from .services import notice_send
+from .notices import notify
+from .rules import (
+    certificate_code_new,
+    normalise_registration_number,
+    registration_number_problem,
+)
 
 UNLISTED_AGENCY_NOTE = "申请企业填写，不在认证机构列表中：审核时请核实该机构是否获得授权。"
+# A new random code that is taken already (one in 32^12) is drawn again, this many times.
+CERTIFICATE_CODE_ATTEMPTS = 5
+
+
+def verification_require_trustpass(company: Company | None) -> None:
+    """R-M3.3 / R-C2: only a company that is TrustPass on the day it applies may apply;
+    others get 403 `trustpass_required`."""
+    if not privileges.is_trustpass(company):
+        raise TrustPassRequired(
+            "身份认证是诚信通会员的特权：请先开通诚信通，再申请身份认证（/trustpass/）。",
+            rule="R-M3.3",
+        )
 
 
 def _agency_resolve(
@@ -71,7 +89,9 @@ def verification_apply(
     allow_unlisted_agency: bool = False,
 ) -> VerificationApplication:
     """R-C2: the company applies, naming the agency, its registration number (GB 32100-2015)
-    and the applicant it authorised. Staff then approve or reject."""
+    and the applicant it authorised. Staff then approve or reject. Only a TrustPass company
+    may apply (R-M3.3): checked first, and again once the company's row is locked."""
+    verification_require_trustpass(company)
     number = normalise_registration_number(registration_number or "")
     problem = registration_number_problem(number)
     if problem:
@@ -82,6 +102,7 @@ def verification_apply(
         raise DomainError(msg, code="invalid", rule="R-C2", fields={"applicant_name": [msg]})
     agency_obj = _agency_resolve(agency, allow_unlisted=allow_unlisted_agency)
     locked = Company.objects.select_for_update().get(pk=company.pk)
+    verification_require_trustpass(locked)
     if locked.verified:
         raise AlreadyVerified()
     if VerificationApplication.objects.filter(
@@ -123,7 +144,8 @@ def verification_approve(
     *, application: VerificationApplication | int, by: User | None = None
 ) -> VerificationApplication:
     """R-C2: staff (for the agency) approve: the company is verified (+10 points, once;
-    the score is recomputed from its sources, R-C7). Approving twice changes nothing."""
+    the score is recomputed from its sources, R-C7) and gets the code of its online identity
+    certificate (专属网上身份证明). Approving twice changes nothing."""
     app = _lock_application(application)
     if app.status == VerificationApplication.Status.APPROVED:
         return app
@@ -145,13 +167,8 @@ def verification_approve(
     app.decided_at = timezone.now()
     app.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     app.company.verified = True
-    notice_send(
-        company=app.company,
-        kind="verification",
-        title="恭喜！贵公司已通过身份认证",
-        body=f"认证机构：{app.agency.name}。认证标志已显示在公司、供求信息和商铺页面上。",
-        url=reverse("members:verification"),
-    )
+    _certificate_code_assign(app)
+    _notify_decision(app)
     _verification_changed(app.company_id, verified=True, cause="verification_approved")
     return app
 
@@ -174,13 +191,7 @@ def verification_reject(
     app.decided_by = by
     app.decided_at = timezone.now()
     app.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    notice_send(
-        company=app.company,
-        kind="verification",
-        title="身份认证未通过，请修改后重新申请",
-        body=f"原因：{app.reason}",
-        url=reverse("members:verification"),
-    )
+    _notify_decision(app)
     return app
 
 
@@ -204,15 +215,45 @@ def verification_revoke(
     app.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     Company.objects.select_for_update().filter(pk=app.company_id).update(verified=False)
     app.company.verified = False
-    notice_send(
-        company=app.company,
-        kind="verification",
-        title="贵公司的身份认证已被撤销",
-        body=f"原因：{app.reason}。如需恢复认证，请更正后重新申请。",
-        url=reverse("members:verification"),
-    )
+    _notify_decision(app)
     _verification_changed(app.company_id, verified=False, cause="verification_revoked")
     return app
+
+
+def _certificate_code_assign(app: VerificationApplication) -> str:
+    """Give an approved application its certificate code (unique; drawn again on the rare
+    collision, each attempt in its own savepoint so the decision's transaction goes on)."""
+    for attempt in range(CERTIFICATE_CODE_ATTEMPTS):
+        code = certificate_code_new()
+        try:
+            with transaction.atomic():
+                VerificationApplication.objects.filter(pk=app.pk).update(certificate_code=code)
+        except IntegrityError:
+            if attempt == CERTIFICATE_CODE_ATTEMPTS - 1:
+                raise
+            continue
+        app.certificate_code = code
+        return code
+    raise AssertionError("unreachable")
+
+
+def _notify_decision(app: VerificationApplication) -> None:
+    """The company hears of the decision (notice service, event `verification_decided`):
+    approved with its certificate's address, rejected or revoked with the reason."""
+    certificate = ""
+    if app.status == VerificationApplication.Status.APPROVED and app.certificate_code:
+        certificate = reverse("members:certificate", args=[app.certificate_code])
+    notify(
+        company=app.company,
+        event="verification_decided",
+        context={
+            "decision": app.status,
+            "agency": app.agency.name,
+            "reason": app.reason,
+            "certificate_code": app.certificate_code or "",
+        },
+        url=certificate or reverse("members:verification"),
+    )
 
 
 def _verification_changed(company_id: int, *, verified: bool, cause: str) -> None:

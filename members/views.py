@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.exceptions import DomainError
 
-from . import privileges, selectors, services, verification_services
+from . import certificate_selectors, privileges, selectors, services, verification_services
 from .dashboard import dashboard_context
 from .forms import LoginForm, RegistrationForm, VerificationForm
 from .selectors import user_company
@@ -112,11 +112,16 @@ def trustpass_compare(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def verification(request):
-    """R-C2: apply for identity verification and follow the decision."""
+    """R-C2: apply for identity verification and follow the decision; the online identity
+    certificate once verified. Only TrustPass members apply (R-M3.3): others see the R-M3
+    comparison and a call to upgrade instead of the form."""
     company = user_company(request.user)
     latest = selectors.company_verification_latest(company)
+    is_trustpass = privileges.is_trustpass(company)
     can_apply = not company.verified and not (latest and latest.status == latest.Status.PENDING)
-    form = VerificationForm(request.POST or None) if can_apply else None
+    form = VerificationForm(request.POST or None) if can_apply and is_trustpass else None
+    if request.method == "POST" and can_apply and not is_trustpass:
+        messages.error(request, "身份认证是诚信通会员的特权，请先开通诚信通再申请。")
     if request.method == "POST" and form is not None and form.is_valid():
         d = form.cleaned_data
         try:
@@ -142,6 +147,10 @@ def verification(request):
             "form": form,
             "latest": latest,
             "applications": selectors.company_verification_applications(company)[:20],
+            "is_trustpass": is_trustpass,
+            "privileges": privileges.PRIVILEGE_TABLE,
+            "price": settings.TRUSTPASS_YEAR_PRICE_YUAN,
+            "certificate": certificate_selectors.company_certificate(company),
         },
     )
 

@@ -11,17 +11,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import buy_leads
-from .params import api_text, page_number
+from .params import api_price_range, api_text, page_number
 from .schema import (
     BUY_LEAD_PARAMETERS,
+    ESCROW_ONLY,
     FIXED_PRICE_ONLY,
     SEARCH_PARAMETERS,
+    SORT,
+    SUPPLIER_PARAMETERS,
     TRUSTPASS_ONLY,
+    VERIFIED_ONLY,
     BuyLeadDetailSerializer,
     BuyLeadPageSerializer,
     SearchPageSerializer,
+    SupplierPageSerializer,
 )
 from .selectors import SearchHit, SearchPage, listing_search
+from .suppliers import supplier_json, supplier_search
 
 
 def _iso(value, tz) -> str | None:
@@ -74,6 +80,7 @@ def hit_json(hit: SearchHit, tz=None) -> dict:
         "price": str(listing.price) if listing.price is not None else None,
         "price_max": str(listing.price_max) if listing.price_max is not None else None,
         "unit": listing.unit,
+        "min_order": listing.min_order,
         "province": listing.province or company.province,
         "category": listing.category.slug if listing.category_id else None,
         "published_at": _iso(listing.published_at, tz or timezone.get_current_timezone()),
@@ -95,7 +102,8 @@ def page_json(request, result: SearchPage, items: list[dict]) -> dict:
 
 class SearchApi(APIView):
     """GET /api/v1/search/?q=&kind=supply|demand&category=&province=&trustpass=1&fixed_price=1
-    &page=&page_size= — live listings in R-S2/R-S3 order (R-S1–R-S3)."""
+    &escrow=1&verified=1&price_min=&price_max=&sort=default|newest|price_asc|price_desc
+    &page=&page_size= — live listings in R-S2/R-S3 order, or by the chosen key (R-S1–R-S3)."""
 
     permission_classes = [AllowAny]
 
@@ -106,6 +114,7 @@ class SearchApi(APIView):
         p = request.query_params
         q, kind = api_text(p, "q"), api_text(p, "kind")
         category, province = api_text(p, "category"), api_text(p, "province")
+        price_min, price_max = api_price_range(p)
         page = _page_number(request)
         result = listing_search(
             q=q,
@@ -114,6 +123,11 @@ class SearchApi(APIView):
             province=province,
             trustpass_only=TRUSTPASS_ONLY.read(request),
             fixed_price_only=FIXED_PRICE_ONLY.read(request),
+            escrow_only=ESCROW_ONLY.read(request),
+            verified_only=VERIFIED_ONLY.read(request),
+            price_min=price_min,
+            price_max=price_max,
+            sort=SORT.read(request),
             page=page,
             page_size=p.get("page_size", 20),
         )
@@ -121,6 +135,39 @@ class SearchApi(APIView):
             raise NotFound("页码超出范围。")
         tz = timezone.get_current_timezone()
         return Response(page_json(request, result, [hit_json(h, tz) for h in result.hits]))
+
+
+class SupplierSearchApi(APIView):
+    """GET /api/v1/suppliers/?q=&province=&page=&page_size= — companies by name, main
+    products and summary, TrustPass first (search.suppliers)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="suppliers_list",
+        parameters=SUPPLIER_PARAMETERS,
+        responses=SupplierPageSerializer,
+    )
+    def get(self, request):
+        p = request.query_params
+        page = _page_number(request)
+        result = supplier_search(
+            q=api_text(p, "q"),
+            province=api_text(p, "province"),
+            page=page,
+            page_size=p.get("page_size", 20),
+        )
+        if page > result.num_pages:
+            raise NotFound("页码超出范围。")
+        nxt, prev = _links(request, result.page, result.has_next)
+        return Response(
+            {
+                "count": result.count,
+                "next": nxt,
+                "previous": prev,
+                "results": [supplier_json(hit) for hit in result.hits],
+            }
+        )
 
 
 class BuyLeadListApi(APIView):

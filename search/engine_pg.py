@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db import connection
 
+from members.models import Company
 from members.selectors import company_is_trustpass_sql
 
 from . import stats as search_stats
@@ -25,8 +26,10 @@ from .tokenize import (
 
 # --- PostgreSQL --------------------------------------------------------------------------
 
+COMPANY_TABLE = Company._meta.db_table
 
-def _base_sql(filters: Filters) -> tuple[str, dict]:
+
+def base_sql(filters: Filters) -> tuple[str, dict]:
     sql = ["status = 'live'", "kind = %(kind)s"]
     params: dict = {"kind": filters.kind}
     if filters.category_ids is not None:
@@ -37,6 +40,17 @@ def _base_sql(filters: Filters) -> tuple[str, dict]:
         params["province"] = filters.province
     if filters.fixed_price_only:
         sql.append("fixed_price")
+    if filters.escrow_only:
+        sql.append("supports_escrow")
+    if filters.price_min is not None:
+        sql.append("price >= %(price_min)s")
+        params["price_min"] = filters.price_min
+    if filters.price_max is not None:
+        sql.append("price <= %(price_max)s")
+        params["price_max"] = filters.price_max
+    if filters.verified_only:
+        # R-C2 verification is the company's, read now (not stored with the listing).
+        sql.append(f"company_id IN (SELECT id FROM {COMPANY_TABLE} WHERE verified)")  # noqa: S608 (the table name is the model's)
     return " AND ".join(sql), params
 
 
@@ -62,7 +76,7 @@ ANY_PLAN = SETTINGS + "SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan
 
 
 def search_postgres(*, query: Query, filters: Filters, need: int, now: datetime, cap: int):
-    base, params = _base_sql(filters)
+    base, params = base_sql(filters)
     params["now"] = now
     tp_sql = f" AND rank_key >= {TOP_KEY}" if filters.trustpass_only else ""
     if query.empty:
@@ -103,34 +117,13 @@ def search_postgres(*, query: Query, filters: Filters, need: int, now: datetime,
 
     # No transaction of our own: every statement is one round trip (see SETTINGS).
     with connection.cursor() as cur:
-        # 1. rows whose stored key ran out: few (through listing_rank_stale); keyed at `now`,
-        # their company's TrustPass (R-S2 key 2) asked in the same statement. The signature
-        # spares reading the document of most of those that cannot match.
-        run(
-            cur,
-            # The filters apply outside: the statement's plan is made once, without knowing
-            # that few rows are stale, and must not read another index for them.
-            "WITH s AS MATERIALIZED (SELECT id, company_id, rank_demoted, published_at, status,"  # noqa: S608
-            " kind, category_id, province, fixed_price, supports_escrow, search_title,"
-            f" search_document, search_sig FROM listings_listing WHERE status = 'live' AND {STALE})"
-            f" SELECT id, rank_demoted, {level_expr}, published_at, fixed_price,"
-            f" supports_escrow, {company_is_trustpass_sql('s.company_id', 'tp_day')}"
-            f" FROM s WHERE {base} AND {stale_match}",
-            {**params, "tp_day": trustpass_day(now)},
-            settings=ANY_PLAN,
-        )
-        stale = []
-        for i, demoted, level, published_at, fixed, escrow, trustpass in cur.fetchall():
-            values = {"fixed_price": fixed, "supports_escrow": escrow, "published_at": published_at}
-            key = current_key(values, trustpass, now)
-            if filters.trustpass_only and key < TOP_KEY:
-                continue
-            stale.append(Row(i, demoted, level, key, published_at))
+        # 1. rows whose stored key ran out: few (read apart, keyed at `now`).
+        stale = read_stale(cur, base, level_expr, stale_match, params, filters, now)
 
         # 2. how many can match, from the column statistics (no query): the rarest token's
         # count bounds it.
         where = f"{base} AND {VALID} AND {match}{tp_sql}"
-        plan = _plan(cur, query, filters, base, tp_sql, params)
+        plan = plan_search(cur, query, filters, base, tp_sql, params)
         estimate = plan.doc.upper * plan.rows
 
         main: list[Row] = []
@@ -167,13 +160,45 @@ def search_postgres(*, query: Query, filters: Filters, need: int, now: datetime,
                 # Not counted: more than the cap, unless every group ran out early.
                 total = len(main) if exhausted else cap + 1
         total = (total or 0) + len(stale)
-        if connection.in_atomic_block:  # SET LOCAL lasts to the end of the caller's transaction
-            cur.execute(
-                "RESET work_mem; RESET jit; RESET enable_indexscan; RESET enable_seqscan;"
-                " RESET plan_cache_mode"
-            )
+        reset_settings(cur)
     rows = sorted(main + stale, key=Row.sort_key)
     return rows[:need], total
+
+
+def read_stale(cur, base, level_expr, stale_match, params, filters, now) -> list[Row]:
+    """The matches whose stored key ran out (few: through listing_rank_stale), keyed at `now`,
+    their company's TrustPass (R-S2 key 2) asked in the same statement. The signature spares
+    reading the document of most of those that cannot match."""
+    run(
+        cur,
+        # The filters apply outside: the statement's plan is made once, without knowing
+        # that few rows are stale, and must not read another index for them.
+        "WITH s AS MATERIALIZED (SELECT id, company_id, rank_demoted, published_at, status,"  # noqa: S608
+        " kind, category_id, province, fixed_price, supports_escrow, price, search_title,"
+        f" search_document, search_sig FROM listings_listing WHERE status = 'live' AND {STALE})"
+        f" SELECT id, rank_demoted, {level_expr}, published_at, fixed_price,"
+        f" supports_escrow, {company_is_trustpass_sql('s.company_id', 'tp_day')}, price"
+        f" FROM s WHERE {base} AND {stale_match}",
+        {**params, "tp_day": trustpass_day(now)},
+        settings=ANY_PLAN,
+    )
+    stale = []
+    for i, demoted, level, published_at, fixed, escrow, trustpass, price in cur.fetchall():
+        values = {"fixed_price": fixed, "supports_escrow": escrow, "published_at": published_at}
+        key = current_key(values, trustpass, now)
+        if filters.trustpass_only and key < TOP_KEY:
+            continue
+        stale.append(Row(i, demoted, level, key, published_at, price))
+    return stale
+
+
+def reset_settings(cur) -> None:
+    """Inside a caller's transaction the SET LOCALs of the statements last to its end."""
+    if connection.in_atomic_block:
+        cur.execute(
+            "RESET work_mem; RESET jit; RESET enable_indexscan; RESET enable_seqscan;"
+            " RESET plan_cache_mode"
+        )
 
 
 @dataclass(frozen=True)
@@ -189,7 +214,7 @@ class _Plan:
     top_share: float  # share of live listings with rank_key >= TOP_KEY
 
 
-def _plan(cur, query: Query, filters: Filters, base: str, tp_sql: str, params: dict) -> _Plan:
+def plan_search(cur, query: Query, filters: Filters, base: str, tp_sql: str, params: dict) -> _Plan:
     doc = search_stats.column_stats(cur, "search_document")
     return _Plan(
         title=search_stats.estimate(search_stats.column_stats(cur, "search_title"), query),
@@ -207,10 +232,17 @@ _SHARES: dict[tuple, tuple[float, float]] = {}
 def _filter_share(cur, filters: Filters, base: str, tp_sql: str, params: dict) -> float:
     """The planner's estimate of the share of a kind's live listings that the filters keep
     (1 without filters); kept per process for STATS_TTL."""
-    if not (filters.category_ids or filters.province or filters.fixed_price_only or tp_sql):
+    if not (filters.narrowed or tp_sql):
         return 1.0
     # By the filters alone: the query's words do not change the share.
-    key = (base + tp_sql, filters.kind, tuple(filters.category_ids or ()), filters.province)
+    key = (
+        base + tp_sql,
+        filters.kind,
+        tuple(filters.category_ids or ()),
+        filters.province,
+        filters.price_min,
+        filters.price_max,
+    )
     hit = _SHARES.get(key)
     if hit and hit[1] > time.monotonic():
         return hit[0]
@@ -239,7 +271,7 @@ PROBE_SLACK = 3  # read up to this many times the rows expected to hold the page
 SIGNATURE_FILL = 0.33  # share of a document signature's bits that are set
 
 
-def _probe_window(plan: _Plan, *, rest: int, index_only: bool) -> int:
+def probe_window(plan: _Plan, *, rest: int, index_only: bool) -> int:
     """How many rows of a group to read in index order looking for `rest` matches before
     turning to the GIN index; 0: the GIN index at once (it is cheaper, by the statistics)."""
     most = PROBE_MAX_TITLE if index_only else PROBE_MAX
@@ -287,7 +319,7 @@ def _fetch_by_groups(
             if rest <= 0:
                 return out, False
             group = f"{base} AND rank_demoted = %(demoted)s AND {VALID}{tp_sql}"
-            probe = _probe_window(plan, rest=rest, index_only=index_only)
+            probe = probe_window(plan, rest=rest, index_only=index_only)
             p = {**params, "demoted": demoted, "rest": rest, "probe": probe}
             level_sql, order = "0", ORDER
             read_together = level == 3 and not probe and title_pair is not None

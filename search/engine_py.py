@@ -9,7 +9,15 @@ from listings.models import Listing
 
 from . import ranking
 from .index import document_fields
-from .results import TOP_KEY, Filters, Row, current_key, trustpass_by_company
+from .results import (
+    DEFAULT_SORT,
+    TOP_KEY,
+    Filters,
+    Row,
+    current_key,
+    row_order,
+    trustpass_by_company,
+)
 from .tokenize import (
     Query,
     build_document,
@@ -21,7 +29,15 @@ from .tokenize import (
 # --- any database: the same rules in Python -----------------------------------------------
 
 
-def search_python(*, query: Query, filters: Filters, need: int, now: datetime, cap: int):
+def search_python(
+    *,
+    query: Query,
+    filters: Filters,
+    need: int,
+    now: datetime,
+    cap: int,
+    sort: str = DEFAULT_SORT,
+):
     qs = Listing.objects.filter(status=Listing.Status.LIVE, kind=filters.kind)
     if filters.category_ids is not None:
         qs = qs.filter(category_id__in=filters.category_ids)
@@ -29,6 +45,14 @@ def search_python(*, query: Query, filters: Filters, need: int, now: datetime, c
         qs = qs.filter(province=filters.province)
     if filters.fixed_price_only:
         qs = qs.filter(fixed_price=True)
+    if filters.escrow_only:
+        qs = qs.filter(supports_escrow=True)
+    if filters.verified_only:
+        qs = qs.filter(company__verified=True)
+    if filters.price_min is not None:
+        qs = qs.filter(price__gte=filters.price_min)
+    if filters.price_max is not None:
+        qs = qs.filter(price__lte=filters.price_max)
     qs = qs.select_related("category", "category__parent").only(
         "id",
         "company_id",
@@ -43,6 +67,7 @@ def search_python(*, query: Query, filters: Filters, need: int, now: datetime, c
         "fixed_price",
         "supports_escrow",
         "published_at",
+        "price",
         "rank_demoted",
     )
     tokens = query.all_tokens
@@ -71,6 +96,6 @@ def search_python(*, query: Query, filters: Filters, need: int, now: datetime, c
         key = current_key(values, tp.get(obj.company_id, False), now)
         if filters.trustpass_only and key < TOP_KEY:
             continue
-        rows.append(Row(obj.pk, obj.rank_demoted, level, key, obj.published_at))
-    rows.sort(key=Row.sort_key)
+        rows.append(Row(obj.pk, obj.rank_demoted, level, key, obj.published_at, obj.price))
+    rows.sort(key=row_order(sort))
     return rows[:need], len(rows)

@@ -6,12 +6,24 @@ or as the first page."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from marketplace.exceptions import DomainError
 from marketplace.openapi import has_control
 
 # Far beyond any page of results (a search stops at SEARCH_MAX_RESULTS), far below bigint.
 MAX_PAGE = 100_000
-_LABELS = {"q": "关键词", "kind": "信息类型", "category": "类目", "province": "省份"}
+_LABELS = {
+    "q": "关键词",
+    "kind": "信息类型",
+    "category": "类目",
+    "province": "省份",
+    "price_min": "最低价",
+    "price_max": "最高价",
+}
+# A price bound: yuan, as the listing's price field holds them (up to 10 digits, 2 decimals).
+PRICE_RE = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?")
 
 
 class InvalidParameter(DomainError):
@@ -45,3 +57,40 @@ def page_number(raw) -> int | None:
         return None
     number = int(raw)
     return number if 1 <= number <= MAX_PAGE else None
+
+
+def price_bound(raw: str | None) -> Decimal | None:
+    """A price bound written as `PRICE_RE` says (whole), or None (absent, empty or not such a number)."""
+    raw = (raw or "").strip()
+    return Decimal(raw) if PRICE_RE.fullmatch(raw) else None
+
+
+def api_price_range(params) -> tuple[Decimal | None, Decimal | None]:
+    """`price_min` and `price_max` of the search API (both included): a 400 `invalid`
+    naming the parameter when one is not an amount or the range is upside down."""
+    bounds = []
+    for name in ("price_min", "price_max"):
+        raw = api_text(params, name).strip()
+        value = price_bound(raw)
+        if raw and value is None:
+            raise InvalidParameter(
+                f"参数 {name}（{_LABELS[name]}）应为以元计的金额，如 100 或 99.5（最多两位小数）。",
+                fields={name: ["请填写不小于 0 的金额，最多两位小数。"]},
+            )
+        bounds.append(value)
+    low, high = bounds
+    if low is not None and high is not None and low > high:
+        raise InvalidParameter(
+            "最高价（price_max）不能低于最低价（price_min）。",
+            fields={"price_max": ["最高价不能低于最低价。"]},
+        )
+    return low, high
+
+
+def page_price_range(params) -> tuple[Decimal | None, Decimal | None]:
+    """The same for a page: a bound that is not an amount is left out, an upside-down range
+    is turned the right way up."""
+    low, high = (price_bound(page_text(params, n)) for n in ("price_min", "price_max"))
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    return low, high

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -93,6 +94,7 @@ class Row:
     level: int
     key: int
     published_at: datetime | None
+    price: Decimal | None = None  # read by the price orders only
 
     def sort_key(self):
         return ranking.sort_key(
@@ -104,6 +106,35 @@ class Row:
         )
 
 
+# The orders a searcher may choose (API.md `sort`). `default` is R-S2/R-S3; the others order
+# the same matches by one key alone, ties by id in the same direction (so price_desc is
+# price_asc reversed), listings without that value after all others, newest id first.
+DEFAULT_SORT = "default"
+SORTS = (DEFAULT_SORT, "newest", "price_asc", "price_desc")
+
+
+def _chosen_key(value, listing_id: int, descending: bool) -> tuple:
+    if value is None:
+        return (1, 0, -listing_id)
+    if descending:
+        value, listing_id = -value, -listing_id
+    return (0, value, listing_id)
+
+
+def row_order(sort: str):
+    """The ascending Python sort key of `sort` over `Row`s (the SQL of `search.engine_sorted`
+    orders alike)."""
+    if sort == "newest":
+        return lambda r: _chosen_key(
+            r.published_at.timestamp() if r.published_at else None, r.id, True
+        )
+    if sort == "price_asc":
+        return lambda r: _chosen_key(r.price, r.id, False)
+    if sort == "price_desc":
+        return lambda r: _chosen_key(r.price, r.id, True)
+    return Row.sort_key
+
+
 @dataclass
 class Filters:
     kind: str
@@ -111,6 +142,23 @@ class Filters:
     province: str
     trustpass_only: bool
     fixed_price_only: bool
+    escrow_only: bool = False  # supports escrow (支付宝)
+    verified_only: bool = False  # the company passed identity verification (R-C2)
+    price_min: Decimal | None = None  # on `price` (the unit price, a range's lower end)
+    price_max: Decimal | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        """Any filter beyond kind (the planner's share of rows kept is then asked)."""
+        return bool(
+            self.category_ids
+            or self.province
+            or self.fixed_price_only
+            or self.escrow_only
+            or self.verified_only
+            or self.price_min is not None
+            or self.price_max is not None
+        )
 
 
 def trustpass_day(now: datetime):

@@ -5,8 +5,11 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from listings.serializers import ListingCompanySerializer
-from marketplace.openapi import TEXT_PATTERN, QueryFlag
+from marketplace.openapi import TEXT_PATTERN, QueryChoice, QueryFlag
 from marketplace.pagination import page_parameters
+
+from .params import PRICE_RE
+from .results import DEFAULT_SORT, SORTS
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -22,6 +25,7 @@ class SearchHitSerializer(serializers.Serializer):
     price = serializers.CharField(allow_null=True)
     price_max = serializers.CharField(allow_null=True)
     unit = serializers.CharField()
+    min_order = serializers.IntegerField(help_text="最小起订量（单位见 unit）")
     province = serializers.CharField()
     category = serializers.CharField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
@@ -82,8 +86,44 @@ class BuyLeadPageSerializer(serializers.Serializer):
     results = BuyLeadSerializer(many=True)
 
 
+class SupplierSerializer(serializers.Serializer):
+    member_id = serializers.CharField()
+    name = serializers.CharField()
+    is_trustpass = serializers.BooleanField(help_text="R-M2: TrustPass today (listed first)")
+    verified = serializers.BooleanField(help_text="R-C2: identity verified")
+    credit_score = serializers.IntegerField()
+    province = serializers.CharField()
+    city = serializers.CharField()
+    main_products = serializers.CharField()
+    url = serializers.CharField()
+
+
+class SupplierPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = SupplierSerializer(many=True)
+
+
 TRUSTPASS_ONLY = QueryFlag("trustpass", description="只看诚信通会员")
 FIXED_PRICE_ONLY = QueryFlag("fixed_price", description="只看一口价")
+ESCROW_ONLY = QueryFlag("escrow", description="只看支持支付宝担保交易的信息")
+VERIFIED_ONLY = QueryFlag("verified", description="只看已通过身份认证的企业（R-C2）")
+SORT = QueryChoice(
+    "sort",
+    SORTS,
+    default=DEFAULT_SORT,
+    description=(
+        "default：R-S2/R-S3 综合排序；newest：发布时间从新到旧；price_asc / price_desc：按单价"
+        "（区间价按最低价）升序 / 降序。同值按信息 id 同向排列（price_desc 恰为 price_asc 的"
+        "倒序）；没有该值（价格面议）的信息排在最后，id 大的在前。"
+    ),
+)
+
+
+def _price(name: str, description: str) -> OpenApiParameter:
+    """A price bound in yuan (search.params.api_price_range refuses others with a 400)."""
+    return OpenApiParameter(name, str, pattern=f"^{PRICE_RE.pattern}$", description=description)
 
 
 def _text(name: str, description: str = "") -> OpenApiParameter:
@@ -98,6 +138,18 @@ SEARCH_PARAMETERS = [
     _text("province"),
     TRUSTPASS_ONLY.parameter,
     FIXED_PRICE_ONLY.parameter,
+    ESCROW_ONLY.parameter,
+    VERIFIED_ONLY.parameter,
+    _price(
+        "price_min", "最低单价（元，含）：单价（区间价的最低价）不低于此值；没有价格的信息不列出"
+    ),
+    _price("price_max", "最高单价（元，含）；不能低于 price_min"),
+    SORT.parameter,
+    *page_parameters(),
+]
+SUPPLIER_PARAMETERS = [
+    _text("q", "公司名称、主营产品或简介中的词（每个词都要出现）"),
+    _text("province"),
     *page_parameters(),
 ]
 BUY_LEAD_PARAMETERS = [_text("q"), _text("category"), _text("province"), *page_parameters()]

@@ -23,6 +23,12 @@ count is not taken (it would cost more than the page: several hundred thousand m
 a TOAST read); the page says "more than SEARCH_MAX_RESULTS (1,000)" (`capped`) unless every
 group ran out first, and pages go up to that cap, as large search engines do.
 
+Chosen orders (`sort`: newest, price_asc, price_desc; `search.engine_sorted`): the same
+matches and filters, ordered by that key alone, ties by id in the same direction, listings
+without the value last. Filters (`search.results.Filters`): category and its children,
+province, TrustPass now, fixed price, escrow, the company verified (R-C2), and a price range
+on `price` (a range's lower end), both ends included.
+
 Any other database (the embedded SQLite default): the same tokens are evaluated in Python
 over the live listings of the requested kind (slower, same results).
 """
@@ -30,6 +36,7 @@ over the live listings of the requested kind (slower, same results).
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -41,10 +48,13 @@ from listings.models import Category, Listing
 from .cards import listing_cards
 from .engine_pg import search_postgres
 from .engine_py import search_python
+from .engine_sorted import search_postgres_sorted
 from .results import (
     DEFAULT_PAGE_SIZE,
+    DEFAULT_SORT,
     HEAVY_FIELDS,
     MAX_PAGE_SIZE,
+    SORTS,
     TOP_KEY,
     Filters,
     InvalidSearch,
@@ -83,16 +93,27 @@ def listing_search(
     province: str = "",
     trustpass_only: bool = False,
     fixed_price_only: bool = False,
+    escrow_only: bool = False,
+    verified_only: bool = False,
+    price_min: Decimal | None = None,
+    price_max: Decimal | None = None,
+    sort: str = DEFAULT_SORT,
     page: int = 1,
     page_size: int = DEFAULT_PAGE_SIZE,
     now: datetime | None = None,
     engine: str | None = None,
 ) -> SearchPage:
-    """Live listings of `kind` matching `q`, in R-S2/R-S3 order, one page of them."""
+    """Live listings of `kind` matching `q`, one page of them: in R-S2/R-S3 order, or by the
+    key `sort` names (`search.results.SORTS`; the same matches)."""
     if kind not in Listing.Kind.values:
         raise InvalidSearch(
             "信息类型只能是 supply（供应）或 demand（求购）。",
             fields={"kind": ["请选择供应或求购。"]},
+        )
+    if sort not in SORTS:
+        raise InvalidSearch(
+            "排序方式只能是 default、newest、price_asc 或 price_desc。",
+            fields={"sort": ["请选择综合排序、最新发布或按价格排序。"]},
         )
     try:
         page = max(1, int(page))
@@ -110,16 +131,24 @@ def listing_search(
         province=(province or "").strip()[:20],
         trustpass_only=bool(trustpass_only),
         fixed_price_only=bool(fixed_price_only),
+        escrow_only=bool(escrow_only),
+        verified_only=bool(verified_only),
+        price_min=price_min,
+        price_max=price_max,
     )
     cap = max_results()
     offset = (page - 1) * page_size
     need = min(offset + page_size, cap)
     engine = engine or ("postgres" if connection.vendor == "postgresql" else "python")
-    runner = search_postgres if engine == "postgres" else search_python
+    args = {"query": query, "filters": filters, "need": need, "now": now, "cap": cap}
     if query.empty and (q or "").strip():
         rows, total = [], 0  # only punctuation or symbols: nothing can match
+    elif engine == "python":
+        rows, total = search_python(**args, sort=sort)
+    elif sort == DEFAULT_SORT:
+        rows, total = search_postgres(**args)
     else:
-        rows, total = runner(query=query, filters=filters, need=need, now=now, cap=cap)
+        rows, total = search_postgres_sorted(**args, sort=sort)
     rows = rows[offset:need] if offset < need else []
     hits = _load_hits(rows, query)
     return SearchPage(

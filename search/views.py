@@ -8,14 +8,17 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from listings.models import Category, Listing
 from listings.selectors import category_tree
 from marketplace.exceptions import NotFound
 
 from . import buy_leads
-from .params import page_number, page_text
+from .params import page_number, page_price_range, page_text
+from .results import DEFAULT_SORT, SORTS
 from .selectors import listing_search
+from .suppliers import supplier_search
 
 PROVINCES = [
     "北京",
@@ -73,9 +76,11 @@ def _pager(result) -> SimpleNamespace:
 
 
 def _params(request) -> dict:
+    """The page's query, filters and order; a value the page does not know is left out."""
     g = request.GET
     kind = g.get("kind") if g.get("kind") in Listing.Kind.values else Listing.Kind.SUPPLY
     province = g.get("province", "")
+    price_min, price_max = page_price_range(g)
     return {
         "q": page_text(g, "q")[:200],
         "kind": kind,
@@ -83,7 +88,77 @@ def _params(request) -> dict:
         "province": province if province in PROVINCES else "",
         "trustpass_only": g.get("tp") == "1",
         "fixed_price_only": g.get("fixed") == "1",
+        "escrow_only": g.get("escrow") == "1",
+        "verified_only": g.get("verified") == "1",
+        "price_min": price_min,
+        "price_max": price_max,
+        "sort": g.get("sort") if g.get("sort") in SORTS else DEFAULT_SORT,
     }
+
+
+FILTER_KEYS = (
+    "category",
+    "province",
+    "trustpass_only",
+    "fixed_price_only",
+    "escrow_only",
+    "verified_only",
+    "price_min",
+    "price_max",
+)
+
+
+def _search_args(params: dict) -> dict:
+    return {k: params[k] for k in ("q", "kind", "sort", *FILTER_KEYS)} | {
+        "category": params["category"] or None
+    }
+
+
+def _link(path: str, params: dict, **changes) -> str:
+    """The address of `path` for `params` with `changes`, short: defaults and empty values
+    are not written."""
+    values = {**params, **changes}
+    names = {
+        "trustpass_only": "tp",
+        "fixed_price_only": "fixed",
+        "escrow_only": "escrow",
+        "verified_only": "verified",
+    }
+    out = []
+    for key in ("q", "kind", "tab", "category", "province", *names, "price_min", "price_max"):
+        value = values.get(key)
+        if value in (None, "", False) or (key == "kind" and value == Listing.Kind.SUPPLY):
+            continue
+        out.append((names.get(key, key), "1" if value is True else value))
+    if values.get("sort") not in (None, DEFAULT_SORT):
+        out.append(("sort", values["sort"]))
+    return path + ("?" + urlencode(out) if out else "")
+
+
+SORT_CHOICES = [
+    (DEFAULT_SORT, _("综合排序"), _("按信息匹配度、诚信通会员等排序（见“排序规则”）")),
+    ("newest", _("最新发布"), _("按发布时间从新到旧")),
+    ("price_asc", _("价格 ↑"), _("按价格从低到高")),
+    ("price_desc", _("价格 ↓"), _("按价格从高到低")),
+]
+
+
+def _sort_links(path: str, params: dict) -> list[dict]:
+    """The order choices as links (no script needed), the current one marked."""
+    return [
+        {
+            "value": value,
+            "label": label,
+            "title": title,
+            "url": _link(path, params, sort=value),
+            "current": params["sort"] == value,
+        }
+        for value, label, title in SORT_CHOICES
+    ]
+
+
+def _filtered(params: dict) -> bool:
+    return any(params[k] not in (None, "", False) for k in FILTER_KEYS)
 
 
 def _suggestions(params: dict, result) -> list[dict]:
@@ -97,12 +172,7 @@ def _suggestions(params: dict, result) -> list[dict]:
     elif terms and len(terms[0]) > 2:
         short = terms[0][:2]
         out.append({"label": short, "url": "/search/?" + urlencode({**base, "q": short})})
-    if (
-        params["category"]
-        or params["province"]
-        or params["trustpass_only"]
-        or params["fixed_price_only"]
-    ):
+    if _filtered(params):
         out.append(
             {
                 "label": "去掉筛选条件",
@@ -119,29 +189,53 @@ def _suggestions(params: dict, result) -> list[dict]:
     return out
 
 
+def _page_context(request, params: dict, result) -> dict:
+    return {
+        "result": result,
+        "page_obj": _pager(result),
+        "params": params,
+        "provinces": PROVINCES,
+        "sort_links": _sort_links(request.path, params),
+        "filtered": _filtered(params),
+        "clear_url": _link(request.path, {"q": params["q"], "kind": params["kind"]}),
+    }
+
+
 def search(request):
-    """/search/?q=&kind=&category=&province=&tp=1&fixed=1&page="""
+    """/search/?q=&kind=&category=&province=&tp=1&fixed=1&escrow=1&verified=1&price_min=
+    &price_max=&sort=&page= (listings), or ?tab=suppliers&q=&province= (companies)."""
     params = _params(request)
-    result = listing_search(
-        q=params["q"],
-        kind=params["kind"],
-        category=params["category"] or None,
-        province=params["province"],
-        trustpass_only=params["trustpass_only"],
-        fixed_price_only=params["fixed_price_only"],
-        page=_page_number(request),
-        page_size=PAGE_SIZE,
+    tabs = {
+        kind: _link("/search/", {"q": params["q"], "kind": kind}) for kind in Listing.Kind.values
+    }
+    tabs["suppliers"] = _link("/search/", {"q": params["q"], "tab": "suppliers"})
+    if request.GET.get("tab") == "suppliers":
+        return _suppliers(request, params, tabs)
+    result = listing_search(**_search_args(params), page=_page_number(request), page_size=PAGE_SIZE)
+    context = _page_context(request, params, result)
+    context.update(
+        tab=params["kind"],
+        tabs=tabs,
+        categories=category_tree(),
+        suggestions=_suggestions(params, result) if not result.hits else [],
+    )
+    return render(request, "search/search.html", context)
+
+
+def _suppliers(request, params: dict, tabs: dict):
+    result = supplier_search(
+        q=params["q"], province=params["province"], page=_page_number(request), page_size=PAGE_SIZE
     )
     return render(
         request,
-        "search/search.html",
+        "search/suppliers.html",
         {
             "result": result,
             "page_obj": _pager(result),
             "params": params,
-            "categories": category_tree(),
+            "tab": "suppliers",
+            "tabs": tabs,
             "provinces": PROVINCES,
-            "suggestions": _suggestions(params, result) if not result.hits else [],
         },
     )
 
@@ -150,28 +244,20 @@ def category(request, slug: str):
     """/categories/<slug>/: live listings of a category (and its subcategories)."""
     cat = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
     params = _params(request)
+    params["category"] = ""  # the page's own
     result = listing_search(
-        q=params["q"],
-        kind=params["kind"],
-        category=cat,
-        province=params["province"],
-        trustpass_only=params["trustpass_only"],
-        fixed_price_only=params["fixed_price_only"],
+        **(_search_args(params) | {"category": cat}),
         page=_page_number(request),
         page_size=PAGE_SIZE,
     )
-    return render(
-        request,
-        "search/category.html",
-        {
-            "category": cat,
-            "children": list(cat.children.order_by("position", "id")),
-            "result": result,
-            "page_obj": _pager(result),
-            "params": params,
-            "provinces": PROVINCES,
-        },
+    context = _page_context(request, params, result)
+    context.update(
+        category=cat,
+        children=list(cat.children.order_by("position", "id")),
+        tab=params["kind"],
+        tabs={k: _link(request.path, {"kind": k}) for k in Listing.Kind.values},
     )
+    return render(request, "search/category.html", context)
 
 
 def buy_lead_list(request):

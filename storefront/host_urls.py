@@ -19,3 +19,8 @@ shop_patterns = [
 urlpatterns = [path("", include((shop_patterns, "storefront")))]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The main site's error pages link to paths a shop host does not serve.
+handler400 = "storefront.views.shop_bad_request"
+handler403 = "storefront.views.shop_permission_denied"
+handler404 = "storefront.views.shop_page_not_found"

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from inquiries import services as inquiry_services
@@ -194,3 +195,43 @@ def contact(request, company, context):
         ),
     )
     return render(request, "storefront/contact.html", context)
+
+
+def _error_page(request, status: int, heading: str, message: str):
+    """Errors on a shop host: the main site's error pages link to paths this host lacks."""
+    host = getattr(request, "storefront", None)
+    company = host.company if host else None
+    shop = Shop(request, company) if company else None
+    context = {
+        "status": status,
+        "heading": heading,
+        "message": message,
+        "company": company,
+        "shop": shop
+        or {"home_url": main_url(request, "home"), "login_url": main_url(request, "members:login")},
+        "search_url": main_url(request, "search:search"),
+    }
+    return render(request, "storefront/error.html", context, status=status)
+
+
+def shop_bad_request(request, exception=None):
+    return _error_page(request, 400, _("请求有误"), _("请求无法处理，请检查网址或重新提交。"))
+
+
+def shop_permission_denied(request, exception=None):
+    return _error_page(request, 403, _("无权访问"), _("您没有权限查看这个页面。"))
+
+
+def shop_page_not_found(request, exception=None):
+    return _error_page(
+        request, 404, _("页面不存在"), _("商铺里没有这个页面，请从商铺首页重新进入。")
+    )
+
+
+def shop_csrf_failure(request, reason=""):
+    return _error_page(
+        request,
+        403,
+        _("页面已过期，提交没有成功"),
+        _("可能是页面打开太久，或浏览器禁用了 Cookie。请返回上一页，刷新后重新提交。"),
+    )

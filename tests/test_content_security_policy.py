@@ -51,7 +51,8 @@ class ScriptAudit(HTMLParser):
             ).strip().lower().startswith("javascript:"):
                 self.problems.append(f"<{tag} {name}={value!r}> javascript: URL")
         if tag == "script" and "src" not in attrs_d:
-            if (attrs_d.get("type") or "").lower() == "application/json":
+            # JSON data islands (JSON-LD too): a browser never runs them, so CSP has no say.
+            if (attrs_d.get("type") or "").lower() in ("application/json", "application/ld+json"):
                 return
             if self.nonce and attrs_d.get("nonce") == self.nonce:
                 return

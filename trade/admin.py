@@ -1,12 +1,17 @@
-"""Admin of escrow trades, payments and TrustPass orders: read-only rows; the one change
-staff make (a refund settling a dispute) goes through `trade.services.order_refund`."""
+"""Admin of escrow trades, payments and TrustPass orders: read-only rows. The changes staff
+make go through services: a refund (`trade.services.order_refund`) and the decision of a
+dispute (R-T1c, `trade.disputes.dispute_decide`: refund the buyer or release the money to
+the seller, with a reason, recorded on the dispute and in the admin log)."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.shortcuts import render
 
 from marketplace.exceptions import DomainError
 
-from . import services
-from .models import MembershipOrder, Order, Payment, Refund
+from . import disputes, services
+from .models import Dispute, MembershipOrder, Order, Payment, Refund
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -18,6 +23,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+
+class DisputeInline(admin.StackedInline):
+    """R-T1c on the order's page: the buyer's reason and the decision (who, when, why)."""
+
+    model = Dispute
+    can_delete = False
+    extra = 0
+    max_num = 0
+    fk_name = "order"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Dispute._meta.fields if f.name != "order"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Order)
@@ -33,7 +54,7 @@ class OrderAdmin(ReadOnlyAdmin):
         "created_at",
         "paid_at",
     ]
-    list_filter = ["status", "created_at", "paid_at", "completed_at"]
+    list_filter = ["status", "auto_confirmed", "created_at", "paid_at", "completed_at"]
     search_fields = [
         "=id",
         "listing__title",
@@ -46,7 +67,8 @@ class OrderAdmin(ReadOnlyAdmin):
     ]
     list_select_related = ["listing", "buyer", "seller"]
     date_hierarchy = "created_at"
-    actions = ["refund_selected"]
+    inlines = [DisputeInline]
+    actions = ["refund_selected", "decide_refund", "decide_release"]
 
     @admin.action(description="为选中的交易退款（客服处理纠纷，仅限已付款或已发货）")
     def refund_selected(self, request, queryset):
@@ -66,6 +88,116 @@ class OrderAdmin(ReadOnlyAdmin):
             self.message_user(request, f"已退款 {done} 笔交易。", messages.SUCCESS)
         for line in failed:
             self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description="纠纷裁决：退款给买家（需填写理由）", permissions=["decide"])
+    def decide_refund(self, request, queryset):
+        return decide_disputes(self, request, queryset.values_list("pk", flat=True), "refund")
+
+    @admin.action(description="纠纷裁决：放款给卖家（需填写理由）", permissions=["decide"])
+    def decide_release(self, request, queryset):
+        return decide_disputes(self, request, queryset.values_list("pk", flat=True), "release")
+
+    def has_decide_permission(self, request) -> bool:
+        return request.user.has_perm("trade.decide_dispute")
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label="裁决理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="必填，最多 500 字；买卖双方会在站内信中看到，并记录在纠纷和管理日志中。",
+        error_messages={"required": "请填写裁决理由。"},
+    )
+
+
+def decide_disputes(model_admin, request, order_ids, decision: str):
+    """R-T1c: the intermediate page asks for the reason, then each order's dispute is
+    decided through the service; each decision is also written to the admin log."""
+    order_ids = list(order_ids)
+    form = DecisionForm(request.POST if "apply" in request.POST else None)
+    label = dict(Dispute.Decision.choices)[decision]
+    if "apply" in request.POST and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        done = 0
+        for order_id in order_ids:
+            try:
+                order = disputes.dispute_decide(
+                    order_id=order_id, decision=decision, reason=reason, staff_user=request.user
+                )
+            except DomainError as exc:
+                model_admin.message_user(request, f"订单 {order_id}：{exc.detail}", messages.ERROR)
+                continue
+            done += 1
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=[order],
+                action_flag=CHANGE,
+                change_message=f"纠纷裁决：{label}。理由：{reason}",
+                single_object=True,
+            )
+        if done:
+            model_admin.message_user(request, f"已裁决 {done} 笔纠纷：{label}。", messages.SUCCESS)
+        return None
+    orders = Order.objects.filter(pk__in=order_ids).select_related("dispute", "buyer", "seller")
+    return render(
+        request,
+        "admin/trade/dispute/decide.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": f"纠纷裁决：{label}",
+            "decision": decision,
+            "label": label,
+            "orders": orders,
+            "form": form,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            # The changelist's own selection (order or dispute ids) goes back unchanged.
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "opts": model_admin.model._meta,
+        },
+    )
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    """R-T1c: disputes waiting for a decision first (filter 裁决 = 空), with who decided,
+    when and why. Decide with the actions (a reason is asked for)."""
+
+    list_display = [
+        "order",
+        "order_status",
+        "status_before",
+        "reason",
+        "opened_at",
+        "decision",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+    ]
+    list_filter = ["decision", "opened_at", "decided_at"]
+    search_fields = ["=order__id", "order__buyer__member_id", "order__seller__member_id", "reason"]
+    list_select_related = ["order", "decided_by"]
+    ordering = ["decided_at", "-opened_at"]
+    actions = ["decide_refund", "decide_release"]
+
+    @admin.display(description="订单状态", ordering="order__status")
+    def order_status(self, obj: Dispute) -> str:
+        return obj.order.get_status_display()
+
+    @admin.action(description="纠纷裁决：退款给买家（需填写理由）", permissions=["decide"])
+    def decide_refund(self, request, queryset):
+        return decide_disputes(self, request, queryset.values_list("order_id", flat=True), "refund")
+
+    @admin.action(description="纠纷裁决：放款给卖家（需填写理由）", permissions=["decide"])
+    def decide_release(self, request, queryset):
+        return decide_disputes(
+            self, request, queryset.values_list("order_id", flat=True), "release"
+        )
+
+    def has_decide_permission(self, request) -> bool:
+        return request.user.has_perm("trade.decide_dispute")
 
 
 @admin.register(Payment)

@@ -16,10 +16,11 @@ from marketplace.openapi import QueryChoice, errors
 from marketplace.pagination import PageNumberPagination
 from members.selectors import user_company
 
-from . import selectors, services, trustpass_services
+from . import disputes, order_timers, selectors, services, trustpass_services
 from . import state_machine as sm
 from .models import MembershipOrder, Order
 from .serializers import (
+    DisputeInputSerializer,
     MembershipOrderInputSerializer,
     MembershipOrderSerializer,
     OrderCreateInputSerializer,
@@ -51,6 +52,8 @@ class OrderListCreateApi(APIView):
         responses=OrderSerializer(many=True),
     )
     def get(self, request):
+        # R-T1a / R-T1b: what the clock has ended shows as ended, before the beat ran.
+        order_timers.orders_timers_apply_for_company(company=_company(request))
         orders = selectors.order_list_for_company(
             company=_company(request),
             role=self.role_filter.read(request),
@@ -78,7 +81,11 @@ class OrderDetailApi(APIView):
 
     @extend_schema(responses=OrderSerializer)
     def get(self, request, pk: int):
-        return _out(request, selectors.order_get_for_party(order_id=pk, company=_company(request)))
+        order = selectors.order_get_for_party(order_id=pk, company=_company(request))
+        if order_timers.timers_due(order):  # R-T1a / R-T1b before the beat ran
+            order_timers.order_timers_apply(order_id=pk)
+            order = selectors.order_get_for_party(order_id=pk, company=_company(request))
+        return _out(request, order)
 
 
 class OrderPayApi(APIView):
@@ -134,6 +141,36 @@ class OrderRefundApi(APIView):
             order_id=pk, by=_company(request), reason=data.validated_data.get("reason", "")
         )
         return _out(request, order)
+
+
+class OrderCancelApi(APIView):
+    """R-T1a: the buyer cancels an unpaid order → 200 `{status: "cancelled", …}`; from any
+    other status 409 `illegal_transition` (an order past its payment deadline has expired)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: OrderSerializer, **errors(409)})
+    def post(self, request, pk: int):
+        return _out(request, services.order_cancel(order_id=pk, by=_company(request)))
+
+
+class OrderDisputeApi(APIView):
+    """R-T1c: the buyer opens a dispute on a paid or shipped order → 201
+    `{status: "disputed", dispute: {…}}`; staff decide it in the admin (refund or release)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=DisputeInputSerializer, responses={201: OrderSerializer, **errors(409)})
+    def post(self, request, pk: int):
+        data = DisputeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = disputes.order_dispute(
+            order_id=pk,
+            by=_company(request),
+            reason=data.validated_data["reason"],
+            user=request.user,
+        )
+        return _out(request, order, status.HTTP_201_CREATED)
 
 
 # == TrustPass purchases (R-M2) =========================================================

@@ -9,6 +9,8 @@ urlpatterns = [
     path("orders/<int:pk>/ship/", api.OrderShipApi.as_view(), name="api-order-ship"),
     path("orders/<int:pk>/confirm/", api.OrderConfirmApi.as_view(), name="api-order-confirm"),
     path("orders/<int:pk>/refund/", api.OrderRefundApi.as_view(), name="api-order-refund"),
+    path("orders/<int:pk>/cancel/", api.OrderCancelApi.as_view(), name="api-order-cancel"),
+    path("orders/<int:pk>/dispute/", api.OrderDisputeApi.as_view(), name="api-order-dispute"),
     # R-M2: TrustPass purchases
     path(
         "memberships/orders/",

@@ -19,3 +19,16 @@ class TradeConfig(AppConfig):
         register_payment_handler("trustpass", "trade.trustpass_services.trustpass_purchase_paid")
         # 我的阿里助手: the orders waiting for the company (trade/_dashboard_orders.html).
         register_dashboard_panel("trade_orders", template="trade/_dashboard_orders.html", order=30)
+        # Issue 14: an unpaid TrustPass order is resumed (继续支付), not bought again.
+        register_dashboard_panel(
+            "trustpass_unpaid",
+            _trustpass_unpaid,
+            template="trade/_dashboard_trustpass_unpaid.html",
+            order=5,
+        )
+
+
+def _trustpass_unpaid(company) -> dict:
+    from .selectors import membership_order_unpaid
+
+    return {"trustpass_unpaid_order": membership_order_unpaid(company)}

@@ -38,6 +38,21 @@ class RefundForm(forms.Form):
     )
 
 
+class DisputeForm(forms.Form):
+    """R-T1c: what went wrong, for staff and the seller."""
+
+    reason = forms.CharField(
+        label="纠纷原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="必填，最多 500 字：如货物与描述不符、数量不足、卖家未按约定发货；卖家和客服会看到。",
+        error_messages={
+            "required": "请说明纠纷原因。",
+            "max_length": "纠纷原因最多 500 字，请精简后再提交。",
+        },
+    )
+
+
 class TrustPassBuyForm(forms.Form):
     """R-M2: buy or renew TrustPass years in the back office."""
 

@@ -8,15 +8,20 @@ from members.models import Company, TrustPassPeriod, User
 class Order(models.Model):
     """An escrow trade (支付宝交易, R-T1) on a fixed-price, escrow-supporting listing.
 
-    created → paid → shipped → completed; paid/shipped → refunded. Transitions are services.
+    created → paid → shipped → completed; paid/shipped → refunded; created → cancelled or
+    expired; paid/shipped → disputed → refunded or completed (trade/state_machine.py).
+    Transitions are services.
     """
 
     class Status(models.TextChoices):
         CREATED = "created", "待付款"
         PAID = "paid", "已付款（担保中）"
         SHIPPED = "shipped", "已发货"
+        DISPUTED = "disputed", "纠纷处理中"
         COMPLETED = "completed", "交易成功"
         REFUNDED = "refunded", "已退款"
+        CANCELLED = "cancelled", "已取消"
+        EXPIRED = "expired", "已关闭（超时未付款）"
 
     listing = models.ForeignKey(
         Listing, on_delete=models.PROTECT, related_name="orders", verbose_name="信息"
@@ -41,6 +46,10 @@ class Order(models.Model):
     shipped_at = models.DateTimeField("发货时间", null=True, blank=True)
     completed_at = models.DateTimeField("成交时间", null=True, blank=True)
     refunded_at = models.DateTimeField("退款时间", null=True, blank=True)
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+    expired_at = models.DateTimeField("超时关闭时间", null=True, blank=True)
+    # R-T1b: completed by the clock (ORDER_AUTO_CONFIRM_DAYS after shipment), not the buyer.
+    auto_confirmed = models.BooleanField("系统自动确认收货", default=False)
     # Set in the transaction that asks for the refund; the order turns `refunded` only once
     # the gateway has refunded (trade/refunds.py). Meanwhile no other move is allowed.
     refund_requested_at = models.DateTimeField("申请退款时间", null=True, blank=True)
@@ -58,6 +67,9 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["buyer", "status"]),
             models.Index(fields=["seller", "status"]),
+            # The timers' sweeps (trade/order_timers.py, R-T1a, R-T1b).
+            models.Index(fields=["status", "created_at"], name="order_status_created"),
+            models.Index(fields=["status", "shipped_at"], name="order_status_shipped"),
         ]
 
     def __str__(self) -> str:
@@ -82,6 +94,59 @@ class Order(models.Model):
         if company_id == self.seller_id:
             return "seller"
         return None
+
+
+class Dispute(models.Model):
+    """R-T1c: the buyer's dispute of a paid or shipped order and the staff decision on it
+    (who, when, why), made through `trade.disputes` (the admin's actions call it)."""
+
+    class Decision(models.TextChoices):
+        REFUND = "refund", "退款给买家"
+        RELEASE = "release", "放款给卖家"
+
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, related_name="dispute", verbose_name="交易"
+    )
+    reason = models.TextField("纠纷原因", max_length=500)
+    status_before = models.CharField("申请时订单状态", max_length=12)
+    opened_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="申请人",
+    )
+    opened_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decision = models.CharField(
+        "裁决", max_length=10, choices=Decision.choices, blank=True, db_index=True
+    )
+    decision_reason = models.TextField("裁决理由", max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="裁决人",
+    )
+    decided_at = models.DateTimeField("裁决时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "交易纠纷"
+        verbose_name_plural = "交易纠纷"
+        ordering = ["-opened_at", "-id"]
+        permissions = [("decide_dispute", "可以裁决交易纠纷（退款或放款）")]
+        constraints = [
+            # A decision is always recorded with its reason and time (R-T1c).
+            models.CheckConstraint(
+                condition=Q(decision="") | (~Q(decision_reason="") & Q(decided_at__isnull=False)),
+                name="dispute_decision_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"订单 {self.order_id} 的纠纷（{self.get_decision_display() or '待裁决'}）"
 
 
 class Payment(models.Model):

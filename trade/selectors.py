@@ -9,7 +9,7 @@ from members.models import Company
 
 from . import state_machine as sm
 from .exceptions import OrderNotFound, PaymentNotFound
-from .models import MembershipOrder, Order, Payment
+from .models import Dispute, MembershipOrder, Order, Payment
 
 ROLES = (sm.BUYER, sm.SELLER)
 
@@ -28,7 +28,7 @@ def order_list_for_company(
         qs = Order.objects.filter(Q(buyer=company) | Q(seller=company))
     if status in sm.STATUSES:
         qs = qs.filter(status=status)
-    return qs.select_related("listing", "buyer", "seller").order_by("-created_at", "-id")
+    return qs.select_related("listing", "buyer", "seller", "dispute").order_by("-created_at", "-id")
 
 
 def order_get_for_party(*, order_id: int, company: Company | None) -> Order:
@@ -36,7 +36,7 @@ def order_get_for_party(*, order_id: int, company: Company | None) -> Order:
     if company is None:
         raise OrderNotFound()
     order = (
-        Order.objects.select_related("listing", "buyer", "seller")
+        Order.objects.select_related("listing", "buyer", "seller", "dispute")
         .filter(Q(buyer=company) | Q(seller=company), pk=order_id)
         .first()
     )
@@ -56,13 +56,19 @@ def order_actions_for(order: Order, company: Company | None) -> list[str]:
 def order_counts_for_company(*, company: Company | None) -> dict[str, int]:
     """Counts for the back office: orders waiting for this company to act."""
     if company is None:
-        return {"to_pay": 0, "to_ship": 0, "to_confirm": 0, "total": 0}
+        return {"to_pay": 0, "to_ship": 0, "to_confirm": 0, "disputed": 0, "total": 0}
     return Order.objects.filter(Q(buyer=company) | Q(seller=company)).aggregate(
         to_pay=Count("pk", filter=Q(buyer=company, status=sm.CREATED)),
         to_ship=Count("pk", filter=Q(seller=company, status=sm.PAID)),
         to_confirm=Count("pk", filter=Q(buyer=company, status=sm.SHIPPED)),
+        disputed=Count("pk", filter=Q(status=sm.DISPUTED)),
         total=Count("pk"),
     )
+
+
+def order_dispute(order: Order) -> Dispute | None:
+    """The order's dispute (R-T1c), if one was opened."""
+    return Dispute.objects.filter(order=order).select_related("decided_by").first()
 
 
 def order_payment(order: Order) -> Payment | None:
@@ -85,3 +91,15 @@ def payment_get_for_payer(*, number: str, company: Company | None) -> Payment:
 def company_membership_orders(company: Company) -> QuerySet[MembershipOrder]:
     """The company's TrustPass orders, newest first, with the periods they bought."""
     return MembershipOrder.objects.filter(company=company).select_related("period")
+
+
+def membership_order_unpaid(company: Company | None) -> MembershipOrder | None:
+    """The company's newest TrustPass order still waiting for payment (R-M2): the back
+    office offers to resume it (继续支付) instead of making a new one."""
+    if company is None:
+        return None
+    return (
+        MembershipOrder.objects.filter(company=company, status=MembershipOrder.Status.CREATED)
+        .order_by("-created_at", "-id")
+        .first()
+    )

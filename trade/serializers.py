@@ -1,10 +1,12 @@
+from datetime import datetime
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from members.serializers import PeriodSerializer
 
-from . import pricing
-from .models import MembershipOrder, Order, Payment
+from . import order_timers, pricing
+from .models import Dispute, MembershipOrder, Order, Payment
 from .selectors import order_actions_for
 
 
@@ -46,6 +48,35 @@ class RefundInputSerializer(serializers.Serializer):
     )
 
 
+class DisputeInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500,
+        error_messages={
+            "required": "请说明纠纷原因 reason。",
+            "blank": "请说明纠纷原因 reason。",
+            "max_length": "纠纷原因最多 500 字。",
+        },
+    )
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    """R-T1c: the dispute of an order and the staff decision, once made."""
+
+    decision_display = serializers.CharField(source="get_decision_display")
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "reason",
+            "status_before",
+            "opened_at",
+            "decision",
+            "decision_display",
+            "decision_reason",
+            "decided_at",
+        ]
+
+
 class PaymentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Payment
@@ -67,6 +98,10 @@ class OrderSerializer(serializers.ModelSerializer):
     # is still paid or shipped and turns `refunded` once the gateway confirms.
     refund_pending = serializers.BooleanField(read_only=True)
     actions = serializers.SerializerMethodField()
+    # R-T1a / R-T1b: when the clock will end the current state (null when it will not).
+    payment_deadline = serializers.SerializerMethodField()
+    auto_confirm_at = serializers.SerializerMethodField()
+    dispute = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
@@ -87,7 +122,13 @@ class OrderSerializer(serializers.ModelSerializer):
             "shipped_at",
             "completed_at",
             "refunded_at",
+            "cancelled_at",
+            "expired_at",
+            "auto_confirmed",
+            "payment_deadline",
+            "auto_confirm_at",
             "refund_pending",
+            "dispute",
             "actions",
         ]
 
@@ -97,6 +138,21 @@ class OrderSerializer(serializers.ModelSerializer):
 
     def get_actions(self, order) -> list[str]:
         return order_actions_for(order, self.context.get("company"))
+
+    def get_payment_deadline(self, order) -> datetime | None:
+        return (
+            order_timers.payment_deadline(order) if order.status == Order.Status.CREATED else None
+        )
+
+    def get_auto_confirm_at(self, order) -> datetime | None:
+        if order.status != Order.Status.SHIPPED:
+            return None
+        return order_timers.auto_confirm_deadline(order)
+
+    @extend_schema_field(DisputeSerializer(allow_null=True))
+    def get_dispute(self, order) -> dict | None:
+        dispute = getattr(order, "dispute", None)
+        return DisputeSerializer(dispute).data if dispute else None
 
 
 class OrderPaidSerializer(OrderSerializer):

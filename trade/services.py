@@ -1,34 +1,34 @@
-"""Business actions of escrow trades (支付宝交易, R-T1) and of payments.
+"""Business actions of escrow trades (支付宝交易, R-T1).
 
 Orders: `order_create`, then the transitions of `trade/state_machine.py`, each a service
 that locks the order row (select_for_update) and refuses an illegal move with
 `IllegalTransition` (409), a move of the other party with `WrongParty` (403) and a
 non-party with `OrderNotFound` (404): `order_pay`, `order_ship`, `order_confirm`,
-`order_refund`. A payment arriving (`order_payment_succeeded`, the handler for references
-"order:<id>") moves an order from created to paid. A settled order (completed or
-refunded) is announced with `trade.signals.order_settled`, inside its transaction.
-Refunds are asked of the gateway after the request for them commits (trade/refunds.py).
+`order_refund`, `order_cancel` (R-T1a). A payment arriving (`order_payment_succeeded`, the
+handler for references "order:<id>") moves an order from created to paid. Before any move
+the order's timers are applied (trade/order_timers.py: expiry R-T1a, automatic
+confirmation R-T1b), so a move never starts from a state the clock has already ended.
+Disputes (R-T1c) are trade/disputes.py. A settled order (completed or refunded) is
+announced with `trade.signals.order_settled`, and every move notifies the other party
+(trade/order_events.py), inside its transaction. Refunds are asked of the gateway after
+the request for them commits (trade/refunds.py).
 
-Payments (for orders and anything else, see trade/gateway.py): `payment_create`,
-`payment_callback_receive`, `payment_settle_directly`, `payment_refund`. TrustPass
-purchases are in trade/trustpass_services.py.
+Payments live in trade/payments.py (re-exported here); TrustPass purchases in
+trade/trustpass_services.py.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
-from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from listings.models import Listing
 from members.models import Company, User
-from members.services import notice_send
 
-from . import pricing, refunds, signals
+from . import order_timers, pricing, refunds
 from . import state_machine as sm
 from .exceptions import (
     CompanyRequired,
@@ -37,16 +37,18 @@ from .exceptions import (
     ListingNotOrderable,
     OrderNotFound,
     OwnListing,
-    PaymentAmountMismatch,
-    PaymentError,
-    PaymentNotFound,
-    PaymentNotRefundable,
     WrongParty,
 )
-from .gateway import get_gateway, get_payment_handler, parse_reference
+from .gateway import get_gateway
 from .models import Order, Payment, Refund
+from .order_events import order_notify, order_settled
+from .payments import payment_callback_receive as payment_callback_receive
+from .payments import payment_confirm_on_test_gateway as payment_confirm_on_test_gateway
+from .payments import payment_create, payment_settle_directly, payments_close_open
+from .payments import payment_refund as payment_refund
 
 log = logging.getLogger(__name__)
+BUYER_SELLER = (sm.BUYER, sm.SELLER)
 
 
 # == Orders ===========================================================================
@@ -96,16 +98,11 @@ def order_create(*, buyer: Company | None, listing_id: int, quantity: int) -> Or
         total=total,
         status=Order.Status.CREATED,
     )
-    _notify(
-        order,
-        order.seller,
-        "新订单",
-        f"买家 {buyer.name} 下单购买「{listing.title}」{quantity} {listing.unit}，等待买家付款。",
-    )
+    order_notify(order, "order_created", (sm.SELLER,), buyer_name=buyer.name, quantity=quantity)
     return order
 
 
-def _lock_for(order_id: int, company: Company | None, action: str) -> Order:
+def lock_for_party(order_id: int, company: Company | None, action: str) -> Order:
     """Lock the order row and check the caller may take `action` now (R-T1).
 
     Order of refusals: not a party → 404; the other party's move → 403; illegal move from
@@ -118,11 +115,12 @@ def _lock_for(order_id: int, company: Company | None, action: str) -> Order:
         raise OrderNotFound()
     if not sm.may_act(role, action):
         raise WrongParty(sm.wrong_party_message(action))
-    _check_move(order, action)
+    check_move(order, action)
     return order
 
 
-def _check_move(order: Order, action: str) -> None:
+def check_move(order: Order, action: str) -> None:
+    """Refuse a move the order's status, a refund in progress or the clock forbids."""
     if not sm.can_transition(order.status, action):
         raise IllegalTransition(sm.illegal_move_message(order.status, action))
     if order.refund_pending:  # asked for, not yet confirmed by the gateway (trade/refunds.py)
@@ -130,9 +128,18 @@ def _check_move(order: Order, action: str) -> None:
             "该订单的退款正在处理中，完成后订单状态将变为「已退款」，不能再进行其他操作。"
             "请稍后刷新页面查看。"
         )
+    # R-T1a / R-T1b: the deadline passed a moment ago and the timer has not written it yet.
+    if order_timers.payment_overdue(order) and action != sm.EXPIRE:
+        raise IllegalTransition(
+            f"订单已超过付款期限（下单后 {order_timers.payment_hours()} 小时），"
+            "已自动关闭，不能再付款或取消；如仍需购买，请重新下单。"
+        )
+    if order_timers.auto_confirm_due(order) and action != sm.AUTO_CONFIRM:
+        raise IllegalTransition(
+            "该订单发货已满自动确认收货期限，系统已确认收货、放款给卖家。请刷新页面查看。"
+        )
 
 
-@transaction.atomic
 def order_pay(
     *, order_id: int, by: Company | None, interactive: bool = False, return_url: str = ""
 ) -> tuple[Order, Payment]:
@@ -141,18 +148,21 @@ def order_pay(
     Starts (or reuses) the order's open payment. `interactive` (browser): the buyer is sent
     to `payment.pay_url` and the order becomes paid when the gateway's signed callback
     arrives. Not interactive (API): a gateway that can settle at once (the test gateway)
-    does so now, inside this transaction, so two concurrent pays make one transition."""
-    order = _lock_for(order_id, by, sm.PAY)
-    payment = payment_create(
-        reference=order.payment_reference,
-        amount=order.total,
-        subject=f"订单 {order.pk}：{order.listing.title}"[:128],
-        payer=order.buyer,
-        return_url=return_url or reverse("trade:order_detail", args=[order.pk]),
-    )
-    if not interactive and get_gateway(payment.gateway).can_settle_directly:
-        payment = payment_settle_directly(payment_id=payment.pk)
-        order.refresh_from_db()
+    does so now, inside this transaction, so two concurrent pays make one transition.
+    An order past its payment deadline (R-T1a) is expired first and refused."""
+    order_timers.order_timers_apply(order_id=order_id)
+    with transaction.atomic():
+        order = lock_for_party(order_id, by, sm.PAY)
+        payment = payment_create(
+            reference=order.payment_reference,
+            amount=order.total,
+            subject=f"订单 {order.pk}：{order.listing.title}"[:128],
+            payer=order.buyer,
+            return_url=return_url or reverse("trade:order_detail", args=[order.pk]),
+        )
+        if not interactive and get_gateway(payment.gateway).can_settle_directly:
+            payment = payment_settle_directly(payment_id=payment.pk)
+            order.refresh_from_db()
     return order, payment
 
 
@@ -161,64 +171,74 @@ def order_payment_succeeded(payment: Payment) -> bool:
 
     Called with the payment locked inside the transaction that marks it succeeded.
     Idempotent: a payment already applied returns True again; a payment the order does not
-    want (no longer waiting for payment, or a different amount) returns False and is
-    refunded by the caller."""
+    want (no longer waiting for payment, past its deadline, or a different amount) returns
+    False and is refunded by the caller."""
     order = Order.objects.select_for_update().filter(pk=int(payment.reference_id)).first()
     if order is None:
         return False
     if order.payment_ref == payment.number:
         return True
+    now = timezone.now()
+    if order_timers.payment_overdue(order, now):
+        # R-T1a: paid after the deadline: the order expires here, the money goes back.
+        order_timers.expire_locked(order, now)
+        return False
     if order.status != Order.Status.CREATED or payment.amount != order.total:
         log.warning(
             "payment %s not applied to order %s (%s)", payment.number, order.pk, order.status
         )
         return False
     order.status = sm.next_status(order.status, sm.PAY)
-    order.paid_at = timezone.now()
+    order.paid_at = now
     order.payment_ref = payment.number
     order.save(update_fields=["status", "paid_at", "payment_ref"])
-    _notify(
-        order,
-        order.seller,
-        "买家已付款",
-        f"订单 {order.pk} 买家已付款 ¥{order.total}，货款由平台担保，请尽快发货。",
-    )
+    order_notify(order, "order_paid", (sm.SELLER,))
     return True
 
 
-@transaction.atomic
 def order_ship(*, order_id: int, by: Company | None, tracking_no: str = "") -> Order:
-    """R-T1 paid → shipped, by the seller."""
-    order = _lock_for(order_id, by, sm.SHIP)
-    order.status = sm.next_status(order.status, sm.SHIP)
-    order.shipped_at = timezone.now()
-    order.tracking_no = (tracking_no or "").strip()[:60]
-    order.save(update_fields=["status", "shipped_at", "tracking_no"])
-    _notify(
-        order,
-        order.buyer,
-        "卖家已发货",
-        f"订单 {order.pk} 卖家已发货"
-        + (f"（物流单号 {order.tracking_no}）" if order.tracking_no else "")
-        + "，收到货物并确认无误后请确认收货。",
-    )
+    """R-T1 paid → shipped, by the seller. From now the R-T1b clock runs (`shipped_at`)."""
+    order_timers.order_timers_apply(order_id=order_id)
+    with transaction.atomic():
+        order = lock_for_party(order_id, by, sm.SHIP)
+        order.status = sm.next_status(order.status, sm.SHIP)
+        order.shipped_at = timezone.now()
+        order.tracking_no = (tracking_no or "").strip()[:60]
+        order.save(update_fields=["status", "shipped_at", "tracking_no"])
+        order_notify(
+            order,
+            "order_shipped",
+            (sm.BUYER,),
+            confirm_by=order_timers.auto_confirm_deadline(order),
+            days=order_timers.confirm_days(),
+        )
     return order
 
 
-@transaction.atomic
 def order_confirm(*, order_id: int, by: Company | None) -> Order:
     """R-T1 shipped → completed, by the buyer: the money is released to the seller."""
-    order = _lock_for(order_id, by, sm.CONFIRM)
-    order.status = sm.next_status(order.status, sm.CONFIRM)
-    order.completed_at = timezone.now()
-    order.save(update_fields=["status", "completed_at"])
-    _notify(
-        order,
-        order.seller,
-        "交易成功",
-        f"订单 {order.pk} 买家已确认收货，货款 ¥{order.total} 已放款，交易成功。",
-    )
-    _order_settled(order, "completed")
+    order_timers.order_timers_apply(order_id=order_id)
+    with transaction.atomic():
+        order = lock_for_party(order_id, by, sm.CONFIRM)
+        order.status = sm.next_status(order.status, sm.CONFIRM)
+        order.completed_at = timezone.now()
+        order.save(update_fields=["status", "completed_at"])
+        order_notify(order, "order_completed", (sm.SELLER,), auto=False)
+        order_settled(order, sm.COMPLETED)
+    return order
+
+
+def order_cancel(*, order_id: int, by: Company | None) -> Order:
+    """R-T1a created → cancelled, by the buyer, before paying. Its open payment is closed
+    (a payment reported later is refunded: the order no longer wants it)."""
+    order_timers.order_timers_apply(order_id=order_id)
+    with transaction.atomic():
+        order = lock_for_party(order_id, by, sm.CANCEL)
+        order.status = sm.next_status(order.status, sm.CANCEL)
+        order.cancelled_at = timezone.now()
+        order.save(update_fields=["status", "cancelled_at"])
+        payments_close_open(reference=order.payment_reference)
+        order_notify(order, "order_cancelled", (sm.SELLER,), expired=False)
     return order
 
 
@@ -229,8 +249,9 @@ def order_refund(
     reason: str = "",
     staff_user: User | None = None,
 ) -> Order:
-    """R-T1 paid/shipped → refunded, by the buyer or the seller (or staff settling a
-    dispute, with `staff_user`): the escrowed money goes back through the gateway.
+    """R-T1 paid/shipped → refunded, by the buyer or the seller (or staff, with
+    `staff_user`; a disputed order is refunded by the staff decision, trade/disputes.py):
+    the escrowed money goes back through the gateway.
 
     Safe to retry (trade/refunds.py): our transaction records the request (the order marked
     `refund_requested_at`, a pending refund with its idempotency key); the gateway is called
@@ -239,37 +260,43 @@ def order_refund(
     when the gateway did not refund now: the order keeps its status, the request stays and
     the sweep completes it. Called inside a transaction of the caller's, the gateway is
     called when that commits, and the order returned is not refunded yet."""
+    order_timers.order_timers_apply(order_id=order_id)
     with transaction.atomic():
         if staff_user is not None and staff_user.is_staff:
             order = Order.objects.select_for_update().filter(pk=order_id).first()
             if order is None:
                 raise OrderNotFound()
-            _check_move(order, sm.REFUND)
+            check_move(order, sm.REFUND)
+            who = "客服"
         else:
-            order = _lock_for(order_id, by, sm.REFUND)
-        order.refund_reason = (reason or "").strip()[:200]
-        order.refund_requested_at = timezone.now()
-        order.save(update_fields=["refund_reason", "refund_requested_at"])
-        who = (
-            "客服"
-            if staff_user is not None
-            else ("买家" if by and by.pk == order.buyer_id else "卖家")
-        )
-        payment = Payment.objects.filter(
-            reference=order.payment_reference, status=Payment.Status.SUCCEEDED
-        ).first()
-        if payment is None:  # paid outside any gateway (e.g. data imported by staff)
-            log.warning("order %s refunded without a successful payment", order.pk)
-            _order_refunded(order, who)
-            return order
-        refund = refunds.refund_request(
-            payment=payment,
-            reason=order.refund_reason or f"订单 {order.pk} 退款",
-            requested_by=who,
-        )
-    refunds.refund_complete_after_commit(refund)
+            order = lock_for_party(order_id, by, sm.REFUND)
+            who = "买家" if by and by.pk == order.buyer_id else "卖家"
+        refund = order_refund_request_locked(order, who=who, reason=reason)
+    if refund is not None:
+        refunds.refund_complete_after_commit(refund)
     order.refresh_from_db()
     return order
+
+
+def order_refund_request_locked(order: Order, *, who: str, reason: str) -> Refund | None:
+    """Inside the caller's transaction, the order locked and the move checked: record the
+    refund request (step 1 of trade/refunds.py). None when there is no gateway payment to
+    give back (paid outside any gateway): then the order is refunded at once."""
+    order.refund_reason = (reason or "").strip()[:200]
+    order.refund_requested_at = timezone.now()
+    order.save(update_fields=["refund_reason", "refund_requested_at"])
+    payment = Payment.objects.filter(
+        reference=order.payment_reference, status=Payment.Status.SUCCEEDED
+    ).first()
+    if payment is None:  # paid outside any gateway (e.g. data imported by staff)
+        log.warning("order %s refunded without a successful payment", order.pk)
+        _order_refunded(order, who)
+        return None
+    return refunds.refund_request(
+        payment=payment,
+        reason=order.refund_reason or f"订单 {order.pk} 退款",
+        requested_by=who,
+    )
 
 
 def order_refund_applied(order: Order, refund: Refund) -> None:
@@ -279,194 +306,12 @@ def order_refund_applied(order: Order, refund: Refund) -> None:
 
 
 def _order_refunded(order: Order, who: str) -> None:
-    order.status = sm.next_status(order.status, sm.REFUND)
+    # A disputed order is refunded by the staff decision (R-T1c), others by a party (R-T1).
+    action = sm.RESOLVE_REFUND if order.status == sm.DISPUTED else sm.REFUND
+    order.status = sm.next_status(order.status, action)
     order.refunded_at = timezone.now()
     order.save(update_fields=["status", "refunded_at"])
-    reason = order.refund_reason
-    text = f"订单 {order.pk} 已由{who or '平台'}退款，¥{order.total} 已退回买家。" + (
-        f"原因：{reason}" if reason else ""
+    order_notify(
+        order, "order_refunded", BUYER_SELLER, who=who or "平台", reason=order.refund_reason
     )
-    for company in (order.buyer, order.seller):
-        _notify(order, company, "订单已退款", text)
-    _order_settled(order, "refunded")
-
-
-def _order_settled(order: Order, outcome: str) -> None:
-    """R-C7: a completed or refunded trade is a credit source of both parties (R-C1 activity,
-    R-C4 review rights). Sent inside the transaction (trade.signals): credit records the
-    recalculation of both scores there, so it commits with the settlement."""
-    signals.order_settled.send(
-        sender=Order,
-        order_id=order.pk,
-        buyer_id=order.buyer_id,
-        seller_id=order.seller_id,
-        outcome=outcome,
-    )
-
-
-def _notify(order: Order, company: Company, title: str, body: str) -> None:
-    notice_send(
-        company=company,
-        kind="trade",
-        title=f"{title}（订单 {order.pk}）",
-        body=body,
-        url=reverse("trade:order_detail", args=[order.pk]),
-        dedupe_key=f"trade:{order.pk}:{order.status}:{company.pk}",
-    )
-
-
-# == Payments =========================================================================
-def _new_payment_number() -> str:
-    return "P" + timezone.localtime().strftime("%Y%m%d%H%M%S") + secrets.token_hex(5).upper()
-
-
-@transaction.atomic
-def payment_create(
-    *,
-    reference: str,
-    amount: Decimal,
-    subject: str,
-    payer: Company | None = None,
-    return_url: str = "",
-    gateway_name: str | None = None,
-) -> Payment:
-    """Start paying for `reference` ("order:12", "trustpass:5") through the configured
-    gateway; the payer is then sent to `payment.pay_url`.
-
-    There is at most one open payment per reference: an open one with the same amount and
-    gateway is returned again; one that no longer matches is closed and replaced."""
-    parse_reference(reference)
-    amount = Decimal(amount)
-    if amount <= 0:
-        raise PaymentError("支付金额必须大于 0。")
-    gateway = get_gateway(gateway_name)
-    if Payment.objects.filter(reference=reference, status=Payment.Status.SUCCEEDED).exists():
-        raise PaymentError("该业务已付款成功，无需再次付款。", status_code=409)
-    open_payment = (
-        Payment.objects.select_for_update()
-        .filter(reference=reference, status=Payment.Status.PENDING)
-        .first()
-    )
-    if open_payment is not None:
-        if open_payment.amount == amount and open_payment.gateway == gateway.name:
-            return open_payment
-        open_payment.status = Payment.Status.CLOSED
-        open_payment.save(update_fields=["status"])
-    try:
-        with transaction.atomic():
-            payment = Payment.objects.create(
-                number=_new_payment_number(),
-                reference=reference,
-                subject=subject[:128],
-                amount=amount,
-                payer=payer,
-                gateway=gateway.name,
-                return_url=return_url[:500],
-            )
-    except IntegrityError:
-        # Another request opened a payment for this reference at the same moment: use it.
-        payment = Payment.objects.select_for_update().get(
-            reference=reference, status=Payment.Status.PENDING
-        )
-        return payment
-    payment.pay_url = gateway.create_payment(payment)[:500]
-    payment.save(update_fields=["pay_url"])
-    return payment
-
-
-@transaction.atomic
-def payment_callback_receive(*, gateway_name: str, data) -> Payment:
-    """A gateway's signed callback (异步通知). Verifies the signature, locks the payment,
-    marks it succeeded and calls the handler of its reference prefix, all in one
-    transaction. Replays are harmless: a payment already settled is returned unchanged."""
-    gateway = get_gateway(gateway_name)
-    callback = gateway.verify_callback(data)
-    payment = (
-        Payment.objects.select_for_update()
-        .filter(number=callback.number, gateway=gateway.name)
-        .first()
-    )
-    if payment is None:
-        raise PaymentNotFound()
-    if callback.amount != payment.amount:
-        raise PaymentAmountMismatch()
-    if payment.status in (Payment.Status.SUCCEEDED, Payment.Status.REFUNDED):
-        return payment
-    if not callback.succeeded:
-        if payment.status == Payment.Status.PENDING:
-            payment.status = Payment.Status.CLOSED
-            payment.save(update_fields=["status"])
-        return payment
-    payment.provider_trade_no = callback.provider_trade_no[:64]
-    payment.succeeded_at = timezone.now()
-    already_paid = (
-        Payment.objects.filter(reference=payment.reference, status=Payment.Status.SUCCEEDED)
-        .exclude(pk=payment.pk)
-        .exists()
-    )
-    if already_paid:
-        # Paid twice (e.g. a closed, superseded payment paid late): give this one back.
-        return _refund_unwanted(gateway, payment, "重复付款，自动退款")
-    payment.status = Payment.Status.SUCCEEDED
-    payment.save(update_fields=["status", "provider_trade_no", "succeeded_at"])
-    prefix, _ = parse_reference(payment.reference)
-    if not get_payment_handler(prefix)(payment):
-        return _refund_unwanted(gateway, payment, "业务对象已不需要此付款，自动退款")
-    return payment
-
-
-def _refund_unwanted(gateway, payment: Payment, reason: str) -> Payment:
-    """Inside the callback's transaction: if it rolls back after the gateway refunded, the
-    callback is answered "fail", the provider sends it again, and the same key (the
-    payment's own) gets the first refund back instead of a second one."""
-    payment.refund_no = gateway.refund(
-        payment, amount=payment.amount, reason=reason, idempotency_key=refunds.refund_key(payment)
-    )[:64]
-    payment.refund_reason = reason
-    payment.status = Payment.Status.REFUNDED
-    payment.refunded_at = timezone.now()
-    payment.save()
-    return payment
-
-
-@transaction.atomic
-def payment_settle_directly(*, payment_id: int) -> Payment:
-    """Have a gateway that can (the test gateway) pay an open payment at once, through the
-    same signed-callback path a real provider uses."""
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
-    if payment.status != Payment.Status.PENDING:
-        return payment
-    gateway = get_gateway(payment.gateway)
-    return payment_callback_receive(
-        gateway_name=gateway.name, data=gateway.settle_directly(payment)
-    )
-
-
-@transaction.atomic
-def payment_confirm_on_test_gateway(*, number: str, payer: Company | None) -> Payment:
-    """The payer pressed 确认付款 on the test gateway's page (trade.views)."""
-    payment = Payment.objects.select_for_update().filter(number=number, gateway="test").first()
-    if (
-        payment is None
-        or (payment.payer_id is not None and payer is None)
-        or (payment.payer_id is not None and payment.payer_id != payer.pk)
-    ):
-        raise PaymentNotFound()
-    if payment.status != Payment.Status.PENDING:
-        return payment
-    gateway = get_gateway("test")
-    return payment_callback_receive(gateway_name="test", data=gateway.notification_for(payment))
-
-
-def payment_refund(*, payment_id: int, reason: str) -> Payment:
-    """Give a successful payment's money back through the gateway that took it, safe to
-    retry like an order's refund (trade/refunds.py): `RefundFailed` leaves it pending for
-    the sweep."""
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment_id)
-        if payment.status != Payment.Status.SUCCEEDED or hasattr(payment, "refund"):
-            raise PaymentNotRefundable()
-        refund = refunds.refund_request(payment=payment, reason=reason)
-    refunds.refund_complete_after_commit(refund)
-    payment.refresh_from_db()
-    return payment
+    order_settled(order, sm.REFUNDED)

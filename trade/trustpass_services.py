@@ -15,13 +15,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.exceptions import DomainError
+from marketplace.exceptions import Conflict, DomainError, NotFound
 from members.models import Company, TrustPassPeriod, User
 from members.services import membership_renew
 
 from .exceptions import PaymentFailed
 from .models import MembershipOrder, Payment
-from .services import payment_create, payment_settle_directly
+from .payments import payment_create, payment_settle_directly
 
 PAYMENT_PREFIX = "trustpass"
 
@@ -52,9 +52,41 @@ def trustpass_purchase_start(
         msg = "每次可购买 1–3 年。"
         raise DomainError(msg, code="invalid", rule="R-M2", fields={"years": [msg]})
     Company.objects.select_for_update().get(pk=company.pk)
-    order = MembershipOrder.objects.create(
-        company=company, years=years, amount=trustpass_price(years), created_by=by
+    # An abandoned order for the same years and price is resumed (issue 14), not doubled:
+    # the company lock above makes two quick clicks find the same one.
+    order = (
+        MembershipOrder.objects.filter(
+            company=company,
+            status=MembershipOrder.Status.CREATED,
+            years=years,
+            amount=trustpass_price(years),
+        )
+        .order_by("-created_at", "-id")
+        .first()
     )
+    if order is None:
+        order = MembershipOrder.objects.create(
+            company=company, years=years, amount=trustpass_price(years), created_by=by
+        )
+    return order, _payment_for(order, company)
+
+
+@transaction.atomic
+def trustpass_purchase_resume(
+    *, company: Company, order_id: int
+) -> tuple[MembershipOrder, Payment]:
+    """R-M2: pay an order left unpaid (继续支付): its open payment again, or a new one if
+    that was closed, at the order's own amount. Another company's order is a 404; a paid
+    or failed one cannot be resumed (409)."""
+    order = MembershipOrder.objects.select_for_update().filter(pk=order_id, company=company).first()
+    if order is None:
+        raise NotFound("未找到该诚信通订购单。")
+    if order.status != MembershipOrder.Status.CREATED:
+        raise Conflict(
+            f"该订购单{order.get_status_display()}，不能继续支付；如需续费请重新下单。",
+            code="membership_order_closed",
+            rule="R-M2",
+        )
     return order, _payment_for(order, company)
 
 

@@ -24,9 +24,9 @@ from marketplace.forms import form_add_domain_error
 from members import selectors as member_selectors
 from members.selectors import user_company
 
-from . import pricing, selectors, services, trustpass_services
+from . import disputes, order_timers, pricing, selectors, services, trustpass_services
 from . import state_machine as sm
-from .forms import OrderCreateForm, RefundForm, ShipForm, TrustPassBuyForm
+from .forms import DisputeForm, OrderCreateForm, RefundForm, ShipForm, TrustPassBuyForm
 from .gateway import get_gateway
 from .models import MembershipOrder
 
@@ -46,6 +46,8 @@ def order_list(request):
     company = _company(request)
     role = request.GET.get("role") if request.GET.get("role") in selectors.ROLES else ""
     status = request.GET.get("status") if request.GET.get("status") in sm.STATUSES else ""
+    # R-T1a / R-T1b: orders the clock has ended show as ended even before the beat ran.
+    order_timers.orders_timers_apply_for_company(company=company)
     orders = selectors.order_list_for_company(
         company=company, role=role or None, status=status or None
     )
@@ -72,6 +74,9 @@ def order_detail(request, pk: int):
     company = _company(request)
     try:
         order = selectors.order_get_for_party(order_id=pk, company=company)
+        if order_timers.timers_due(order):  # R-T1a / R-T1b before the beat ran
+            order_timers.order_timers_apply(order_id=pk)
+            order = selectors.order_get_for_party(order_id=pk, company=company)
     except NotFound:
         raise Http404
     role = order.role_of(company.pk)
@@ -87,22 +92,36 @@ def order_detail(request, pk: int):
             "payment": selectors.order_payment(order),
             "ship_form": ShipForm(),
             "steps": _steps(order),
+            "dispute": selectors.order_dispute(order),
+            "payment_deadline": order_timers.payment_deadline(order),
+            "auto_confirm_at": order_timers.auto_confirm_deadline(order),
+            "payment_hours": order_timers.payment_hours(),
+            "confirm_days": order_timers.confirm_days(),
         },
     )
 
 
 def _steps(order) -> list[dict]:
-    """The progress bar: created → paid → shipped → completed (or refunded)."""
+    """The progress bar: created → paid → shipped → completed, or the way the order ended
+    (refunded, cancelled, expired; a dispute shown where it was opened)."""
     path = [sm.CREATED, sm.PAID, sm.SHIPPED, sm.COMPLETED]
+    dispute = getattr(order, "dispute", None)
     times = {
         sm.CREATED: order.created_at,
         sm.PAID: order.paid_at,
         sm.SHIPPED: order.shipped_at,
+        sm.DISPUTED: dispute.opened_at if dispute else None,
         sm.COMPLETED: order.completed_at,
         sm.REFUNDED: order.refunded_at,
+        sm.CANCELLED: order.cancelled_at,
+        sm.EXPIRED: order.expired_at,
     }
-    if order.status == sm.REFUNDED:
-        path = [s for s in path if times[s]] + [sm.REFUNDED]
+    if order.status in (sm.CANCELLED, sm.EXPIRED):
+        path = [sm.CREATED, order.status]
+    elif order.status in (sm.REFUNDED, sm.DISPUTED) or dispute:
+        ended = [sm.DISPUTED] if dispute else []
+        ended += [order.status] if order.status in (sm.REFUNDED, sm.COMPLETED) else []
+        path = [s for s in (sm.CREATED, sm.PAID, sm.SHIPPED) if times[s]] + ended
     return [
         {"status": s, "label": sm.STATUS_LABELS[s], "at": times[s], "done": bool(times[s])}
         for s in path
@@ -256,6 +275,41 @@ def order_refund(request, pk: int):
     return _detail(pk)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_cancel(request, pk: int):
+    """R-T1a 取消订单 (unpaid orders only): a confirmation page first."""
+    if request.method == "GET":
+        return _confirm_page(request, pk, sm.CANCEL)
+    _run(
+        request,
+        pk,
+        lambda: services.order_cancel(order_id=pk, by=_company(request)),
+        "订单已取消，无需付款。",
+    )
+    return _detail(pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_dispute(request, pk: int):
+    """R-T1c 申请纠纷处理: the buyer says what went wrong; staff decide."""
+    if request.method == "GET":
+        return _confirm_page(request, pk, sm.DISPUTE, DisputeForm())
+    form = DisputeForm(request.POST)
+    if not form.is_valid():
+        return _confirm_page(request, pk, sm.DISPUTE, form)
+    _run(
+        request,
+        pk,
+        lambda: disputes.order_dispute(
+            order_id=pk, by=_company(request), reason=form.cleaned_data["reason"], user=request.user
+        ),
+        "已提交纠纷处理申请，货款由平台继续担保；客服核实后会裁决并通知双方。",
+    )
+    return _detail(pk)
+
+
 # -- the local test gateway --------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -278,7 +332,15 @@ def test_gateway_pay(request, number: str):
             except DomainError as exc:
                 messages.error(request, exc.detail)
                 return redirect("trade:test_gateway_pay", number=number)
-            messages.success(request, f"付款成功：¥{payment.amount}（支付单 {payment.number}）。")
+            if payment.status == payment.Status.SUCCEEDED:
+                messages.success(
+                    request, f"付款成功：¥{payment.amount}（支付单 {payment.number}）。"
+                )
+            else:  # e.g. the order expired meanwhile (R-T1a): the money went straight back
+                messages.error(
+                    request,
+                    f"付款未被接受（订单已取消或已超时关闭），¥{payment.amount} 已原路退回。",
+                )
         else:
             messages.info(request, "已取消付款，您可以稍后在订单页面重新付款。")
         target = payment.return_url or reverse("trade:order_list")
@@ -332,11 +394,28 @@ def trustpass_buy(request):
         {
             "form": form,
             "company": company,
+            "unpaid": selectors.membership_order_unpaid(company),
             "membership": state,
             "price": settings.TRUSTPASS_YEAR_PRICE_YUAN,
             "page_obj": Paginator(orders, 10).get_page(request.GET.get("page")),
         },
     )
+
+
+@login_required
+@require_POST
+def trustpass_resume(request, pk: int):
+    """继续支付: an unpaid TrustPass order goes to the payment page again (issue 14)."""
+    try:
+        _order, payment = trustpass_services.trustpass_purchase_resume(
+            company=user_company(request.user), order_id=pk
+        )
+    except NotFound:
+        raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("trade:trustpass_buy")
+    return redirect(payment.pay_url)
 
 
 @login_required

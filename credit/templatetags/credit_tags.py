@@ -10,7 +10,8 @@ register = template.Library()
 
 REFUSAL_TEXT = {
     "trustpass_required": "只有买卖双方在评价时都是诚信通会员才能评价。",
-    "trade_not_paid": "买家付款后才能评价这笔交易。",
+    "trade_not_paid": "买家付款后才能评价这笔交易；从未付款（已取消或超时关闭）的交易不能评价。",
+    "trade_in_progress": "交易进行中，交易结束（确认收货或退款）后才能评价。",
     "self_review": "不能评价自己的企业。",
 }
 

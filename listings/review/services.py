@@ -1,23 +1,19 @@
 """The automatic review of a listing (R-L3, R-L4): the checks of one review round, the
-guarded store of their results, the sweep that runs lost rounds again, and the rejection
-e-mail. Staff decisions and the lifecycle itself are in `listings.services`."""
+guarded store of their results and the sweep that runs lost rounds again. Staff decisions
+and the lifecycle itself are in `listings.services`; the seller's notice and e-mail of a
+decision go through `members.notices`."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
-
-from members.models import Company, User
 
 from .. import selectors
 from ..models import Listing
-from ..services import Status, _publish, _reject, _rejection_email_enqueue, _rejection_notice
+from ..services import Status, _publish, _reject, rejection_notice
 from . import checks
 from . import store as review_store
 
@@ -97,7 +93,7 @@ def listing_review(*, listing_id: int, review_round: int) -> str:
         )
         return "queued" if stored else "skipped"
     if failed:
-        # The common rejection: one guarded statement (PostgreSQL), then the e-mail.
+        # The common rejection: one guarded statement (PostgreSQL) with the notice.
         reasons = [r.reason for r in failed]
         stored = review_store.store_rejected_if_current(
             listing_id=listing_id,
@@ -106,14 +102,11 @@ def listing_review(*, listing_id: int, review_round: int) -> str:
             rejected=Status.REJECTED,
             results=results,
             reasons=reasons,
-            notice=_rejection_notice(listing_id, row.title, reasons),
+            notice=rejection_notice(listing_id, row.title, reasons),
             now=now,
         )
         if stored is not None:
-            if not stored:
-                return "skipped"
-            _rejection_email_enqueue(listing_id, review_round)
-            return "rejected"
+            return "rejected" if stored else "skipped"
     with transaction.atomic():
         listing = (
             Listing.objects.select_for_update(of=("self",))
@@ -136,8 +129,8 @@ def listing_review(*, listing_id: int, review_round: int) -> str:
 
 def listing_review_sweep(*, older_than_seconds: int = 120, now=None, limit: int = 500) -> int:
     """Re-enqueue the review of pending listings whose checks never ran (a lost message, a
-    worker that died, a commit lost in a crash), and the rejection e-mails never queued.
-    Safe: the tasks skip a round done already. Returns how many tasks were queued."""
+    worker that died, a commit lost in a crash). Safe: the task skips a round done already.
+    Returns how many tasks were queued. (Lost notice e-mails: members.notice_email_sweep.)"""
     from ..tasks import listing_review as review_task  # tasks import this module
 
     now = now or timezone.now()
@@ -150,8 +143,7 @@ def listing_review_sweep(*, older_than_seconds: int = 120, now=None, limit: int 
         .order_by("submitted_at")
         .values_list("pk", "review_round")[:limit]
     )
-    count = _enqueue_each(review_task, stale)
-    return count + _rejection_emails_resend(now=now, older_than_seconds=older_than_seconds)
+    return _enqueue_each(review_task, stale)
 
 
 def _enqueue_each(task, rounds) -> int:
@@ -161,84 +153,3 @@ def _enqueue_each(task, rounds) -> int:
         task.delay(listing_id, review_round)
         count += 1
     return count
-
-
-# A rejection e-mail not sent within a day is given up (the in-site notice remains).
-REJECTION_EMAIL_GIVE_UP = timedelta(days=1)
-
-
-def _rejection_emails_resend(*, now, older_than_seconds: int, limit: int = 500) -> int:
-    """Queue again the rejection e-mails whose message was lost or never queued (R-L3: the
-    seller is told by e-mail). The e-mail task sends once per round, so a repeat is harmless."""
-    from ..tasks import listing_rejection_email  # tasks import this module
-
-    unsent = (
-        Listing.objects.filter(
-            status=Status.REJECTED,
-            rejection_emailed_round__lt=F("review_round"),
-            reviewed_at__lt=now - timedelta(seconds=older_than_seconds),
-            reviewed_at__gte=now - REJECTION_EMAIL_GIVE_UP,
-        )
-        .order_by("reviewed_at")
-        .values_list("pk", "review_round")[:limit]
-    )
-    return _enqueue_each(listing_rejection_email, unsent)
-
-
-@transaction.atomic
-def listing_rejection_email_send(*, listing_id: int, review_round: int) -> bool:
-    """E-mail the seller the reasons of a rejection, once per review round. The row lock
-    makes a second run wait and then skip; a failed send rolls back and can be retried."""
-    listing = (
-        Listing.objects.select_for_update()
-        .filter(
-            pk=listing_id,
-            status=Status.REJECTED,
-            review_round=review_round,
-            rejection_emailed_round__lt=review_round,
-        )
-        .first()
-    )
-    if listing is None:
-        return False
-    company = Company.objects.get(pk=listing.company_id)
-    recipients = sorted(
-        (
-            {company.email}
-            | set(
-                User.objects.filter(company=company, is_active=True).values_list("email", flat=True)
-            )
-        )
-        - {""}
-    )
-    listing.rejection_emailed_round = review_round
-    listing.save(update_fields=["rejection_emailed_round"])
-    if not recipients:
-        return False
-    url = _site_url() + reverse("listings:manage", args=[listing.pk])
-    lines = [
-        f"{company.contact_name or company.name}，您好：",
-        "",
-        f"您发布的信息“{listing.title}”未通过审核，原因如下：",
-        *[f"  · {r['detail']}" for r in listing.rejection_reasons],
-        "",
-        f"请登录后按提示修改并重新提交审核：{url}",
-        "",
-        f"—— {settings.SITE_NAME}",
-    ]
-    send_mail(
-        subject=f"【{settings.SITE_NAME}】您的信息“{listing.title}”未通过审核",
-        message="\n".join(lines),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
-    return True
-
-
-def _site_url() -> str:
-    """Absolute links in e-mails: MAIN_SITE_URL, else the first allowed host."""
-    base = getattr(settings, "MAIN_SITE_URL", "")
-    if base:
-        return base.rstrip("/")
-    host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))), "")
-    return f"http://{host or '127.0.0.1:8000'}"

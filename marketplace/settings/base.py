@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from .operations import *  # noqa: F403  (queues, logs, metrics, heartbeats; issue 16)
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -24,8 +26,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 # R-F1: storefronts answer on <member-id>.<STOREFRONT_DOMAIN>; R-F3: mail domain.
 STOREFRONT_DOMAIN = env("STOREFRONT_DOMAIN", default="shop.localhost")
 MAIL_DOMAIN = env("MAIL_DOMAIN", default="mail.localhost")
-# Main-site URL used in links from shop hosts (empty: this request's scheme, the first
-# ALLOWED_HOSTS entry and the request's port). R-F2: the domain registrar in use.
+# Main-site URL of links from shop hosts (empty: this request's scheme, the first
+# ALLOWED_HOSTS entry and the request's port) and of every link in e-mails (empty: http://
+# and the first ALLOWED_HOSTS entry; local.py and production.py give it a default).
+# R-F2: the domain registrar in use.
 MAIN_SITE_URL = env("MAIN_SITE_URL", default="")
 STOREFRONT_REGISTRAR = env("STOREFRONT_REGISTRAR", default="storefront.registrar.LocalRegistrar")
 # R-F3: the SMTP receiver (`manage.py run_mail_receiver`, `make mail`) and where received
@@ -34,6 +38,8 @@ MAIL_RECEIVER_HOST = env("MAIL_RECEIVER_HOST", default="127.0.0.1")
 MAIL_RECEIVER_PORT = env.int("MAIL_RECEIVER_PORT", default=2525)
 MAILBOX_ROOT = env.path("MAILBOX_ROOT", default=BASE_DIR / "media-private")
 SITE_NAME = "诚信通商务平台"
+# Shop hosts get their own CSRF failure page (their URLconf lacks the main site's pages).
+CSRF_FAILURE_VIEW = "marketplace.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml (search.sitemaps)
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -51,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_prometheus",
     "members",
     "listings",
     "search",
@@ -59,9 +67,15 @@ INSTALLED_APPS = [
     "trade",
     "storefront",
     "demo",
+    # Failed tasks, heartbeats, request ids, /metrics (issue 16).
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # Prometheus (issue 16): first and last, so a request's latency counts every middleware.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id (X-Request-ID), in every log line and task of the request (issue 16).
+    "ops.request_id.RequestIdMiddleware",
     # Outermost: PostgreSQL away → 503 with Retry-After instead of 500, also when a middleware
     # below (the host check's company lookup, the session) meets it (issue 17).
     "marketplace.middleware.DatabaseUnavailableMiddleware",
@@ -79,10 +93,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A page that needs the member's company and finds none: a message on the dashboard.
     "members.middleware.NoCompanyMiddleware",
+    # Colleague roles (issue 14): a page or API endpoint the account's role does not allow
+    # is a 403 before the view runs (the table is marketplace/role_policy.py).
+    "marketplace.role_policy.RolePolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: axes needs the authenticated user and the request's IP.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -101,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.site",
                 "inquiries.context_processors.inbox",
+                "members.context_processors.notices",
             ],
         },
     },
@@ -131,6 +150,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Account self-service (issue 14, part 1; members/account_services.py), in seconds: how long
+# a password reset link works (single use in any case), how often one address may get a reset
+# mail, how long an e-mail confirmation link works, and the "resend" button's limits.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 3600)
+PASSWORD_RESET_EMAIL_INTERVAL = env.int("PASSWORD_RESET_EMAIL_INTERVAL", default=60)
+EMAIL_CONFIRMATION_TIMEOUT = env.int("EMAIL_CONFIRMATION_TIMEOUT", default=7 * 86400)
+EMAIL_CONFIRMATION_RESEND_SECONDS = env.int("EMAIL_CONFIRMATION_RESEND_SECONDS", default=60)
+EMAIL_CONFIRMATION_RESEND_PER_DAY = env.int("EMAIL_CONFIRMATION_RESEND_PER_DAY", default=5)
 LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "members:dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -198,7 +225,8 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# Queues per kind of work (review, search, credit, mail, default) and their routes:
+# settings/operations.py (issue 16).
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -241,6 +269,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "listings.listing_expire_due",
         "schedule": crontab(minute="*"),
     },
+    # The "expires in 3 days" notice of live listings (once per listing and validity).
+    "listings-expiring-notify": {
+        "task": "listings.listing_expiring_notify_due",
+        "schedule": crontab(minute=15),
+    },
     # R-L3: reviews whose message or commit was lost run again.
     "listings-review-sweep": {
         "task": "listings.listing_review_sweep",
@@ -268,18 +301,23 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*"),
         "kwargs": {"older_than_seconds": 60},
     },
-    # R-I1: inquiry e-mail notices whose task failed for good or whose message was lost
-    # (sent once each; given up after a day, the in-site notice remains).
-    "inquiries-email-sweep": {
-        "task": "inquiries.inquiry_email_sweep",
-        "schedule": crontab(minute="*/2"),
-    },
     # R-T1: refunds asked for but not confirmed by the gateway (trade/refunds.py).
     "trade-refunds-retry": {
         "task": "trade.refunds_retry_due",
         "schedule": crontab(minute="*"),
     },
-    # Notice e-mails whose message was lost (members/notices.py; sent once each).
+    # R-T1a / R-T1b: unpaid orders expire, shipped ones are confirmed by themselves
+    # (trade/order_timers.py; each order moved once, so a second run changes nothing).
+    "trade-orders-expire-due": {
+        "task": "trade.orders_expire_due",
+        "schedule": crontab(minute="*"),
+    },
+    "trade-orders-auto-confirm-due": {
+        "task": "trade.orders_auto_confirm_due",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Notice e-mails (listings, inquiries R-I1, orders, reminders…) whose task failed for
+    # good or whose message was lost (members/notices.py; sent once each).
     "members-notice-email-sweep": {
         "task": "members.notice_email_sweep",
         "schedule": crontab(minute="*/2"),
@@ -319,6 +357,9 @@ REST_FRAMEWORK = {
         "user": _throttle_rate("THROTTLE_USER", "1200/min"),
         "sign_in": _throttle_rate("THROTTLE_SIGN_IN", "30/min"),
         "sign_up": _throttle_rate("THROTTLE_SIGN_UP", "30/min"),
+        # Account self-service (issue 14): reset requests per address, changes per member.
+        "password_reset": _throttle_rate("THROTTLE_PASSWORD_RESET", "10/hour"),
+        "password_change": _throttle_rate("THROTTLE_PASSWORD_CHANGE", "10/hour"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "marketplace.exceptions.api_exception_handler",
@@ -346,6 +387,7 @@ SPECTACULAR_SETTINGS = {
         "CertificateKindEnum": "credit.models.Certificate.Kind",
         "CertificateStatusEnum": "credit.models.Certificate.Status",
         "OrderStatusEnum": "trade.models.Order.Status",
+        "CompanyRoleEnum": "members.models.User.Role",
         "InquiryKindEnum": "inquiries.models.Inquiry.Kind",
         "InquiryMessageKindEnum": "inquiries.models.InquiryMessage.Kind",
     },
@@ -372,9 +414,12 @@ LISTING_DUPLICATE_SIMILARITY = 0.90  # R-L3a
 LISTING_MIN_CHINESE_SHARE = 0.30  # R-L3c
 LISTING_MIN_DESCRIPTION_CHARS = 30  # R-L3e
 INQUIRY_RATE_LIMIT_PER_HOUR = env.int("INQUIRY_RATE_LIMIT_PER_HOUR", default=20)  # R-I1
-# An inquiry e-mail not sent after this long is queued again by the sweep (lost task).
-INQUIRY_EMAIL_SWEEP_AFTER_SECONDS = env.int("INQUIRY_EMAIL_SWEEP_AFTER_SECONDS", default=120)
+# A notice e-mail (members/notices.py) not sent after this long is queued again by the sweep.
+NOTICE_EMAIL_SWEEP_AFTER_SECONDS = env.int("NOTICE_EMAIL_SWEEP_AFTER_SECONDS", default=120)
 TRUSTPASS_YEAR_PRICE_YUAN = 2800
+
+# Issue 14: days a colleague invitation link stays valid (signed with a timestamp).
+COLLEAGUE_INVITATION_MAX_AGE_DAYS = env.int("COLLEAGUE_INVITATION_MAX_AGE_DAYS", default=7)
 # R-T1: payment gateways (trade/gateway.py). "test" is the local test gateway; a real
 # provider is added to PAYMENT_GATEWAYS (name → class path) and chosen by PAYMENT_GATEWAY.
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="test")
@@ -385,14 +430,18 @@ PAYMENT_TEST_GATEWAY_ALLOWED = env.bool("PAYMENT_TEST_GATEWAY_ALLOWED", default=
 # R-T1: a refund not confirmed by the gateway is asked again (same idempotency key) by the
 # sweep once its last attempt is this old (trade/refunds.py).
 REFUND_RETRY_AFTER_SECONDS = env.int("REFUND_RETRY_AFTER_SECONDS", default=60)
+# R-T1a: an unpaid order expires this many hours after it was made (trade/order_timers.py).
+ORDER_PAYMENT_HOURS = env.int("ORDER_PAYMENT_HOURS", default=24)
+# R-T1b: a shipped order is confirmed by itself this many days after shipment
+# (ORDER_CONFIRM_DAYS is accepted as the environment's other name for it).
+ORDER_AUTO_CONFIRM_DAYS = env.int(
+    "ORDER_AUTO_CONFIRM_DAYS", default=env.int("ORDER_CONFIRM_DAYS", default=10)
+)
 MAILBOX_QUOTA_BYTES = 5 * 1024 * 1024  # R-F3
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
-}
+# Logs (JSON lines with the request id), /metrics and worker heartbeats: settings/operations.py
+# (issue 16).
+
 
 # Admin header
 ADMIN_SITE_HEADER = "诚信通商务平台 管理后台"

@@ -9,6 +9,12 @@ from .base import env
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# Every link in e-mails is absolute: MAIN_SITE_URL, by default https:// and the first host
+# that is not a wildcard.
+MAIN_SITE_URL = env(
+    "MAIN_SITE_URL",
+    default=next((f"https://{h}" for h in ALLOWED_HOSTS if h and h[0] not in ".*"), ""),
+)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -79,6 +79,7 @@ def test_verification_decision_and_its_marker_roll_back_together(
     django_capture_on_commit_callbacks,
 ):
     company = CompanyFactory()
+    TrustPassPeriodFactory(company=company)  # R-M3.3: TrustPass companies apply
     app = verification_services.verification_apply(
         company=company,
         agency=VerificationAgencyFactory(),

@@ -124,6 +124,21 @@ class TestReviewsAndTotal:
         assert breakdown.total == 61
 
 
+# R-C4 for every order state and rating (issue 14): the whole table.
+REVIEW_TABLE = {
+    # (status, ever paid): {rating: code}
+    ("created", False): dict.fromkeys(("positive", "neutral", "negative"), "trade_not_paid"),
+    ("expired", False): dict.fromkeys(("positive", "neutral", "negative"), "trade_not_paid"),
+    ("cancelled", False): dict.fromkeys(("positive", "neutral", "negative"), "trade_not_paid"),
+    ("paid", True): dict.fromkeys(("positive", "neutral", "negative"), "trade_in_progress"),
+    ("shipped", True): dict.fromkeys(("positive", "neutral", "negative"), "trade_in_progress"),
+    ("disputed", True): dict.fromkeys(("positive", "neutral", "negative"), "trade_in_progress"),
+    ("completed", True): {"positive": None, "neutral": None, "negative": None},
+    ("refunded", True): {"positive": "rating_not_allowed", "neutral": None, "negative": None},
+    ("cancelled", True): {"positive": "rating_not_allowed", "neutral": None, "negative": None},
+}
+
+
 class TestReviewRefusal:
     base = {
         "is_party": True,
@@ -147,15 +162,18 @@ class TestReviewRefusal:
         assert self.refusal(reviewer_trustpass=False) == "trustpass_required"
         assert self.refusal(reviewee_trustpass=False) == "trustpass_required"
         assert self.refusal(order_status="created") == "trade_not_paid"
+        assert self.refusal(order_status="paid") == "trade_in_progress"
         assert self.refusal(order_status="refunded") == "rating_not_allowed"
         assert self.refusal(rating="excellent") == "rating_not_allowed"
         assert self.refusal(already_reviewed=True) == "already_reviewed"
 
-    @pytest.mark.parametrize("status", ["paid", "shipped", "refunded"])
+    @pytest.mark.parametrize(("status", "paid"), [("refunded", True), ("cancelled", True)])
     @pytest.mark.parametrize("rating", ["neutral", "negative"])
-    def test_unsuccessful_or_open_paid_trade_allows_neutral_and_negative(self, status, rating):
-        assert self.refusal(order_status=status, rating=rating) is None
-        assert self.refusal(order_status=status, rating="positive") == "rating_not_allowed"
+    def test_unsuccessful_paid_trade_allows_neutral_and_negative(self, status, paid, rating):
+        assert self.refusal(order_status=status, rating=rating, paid=paid) is None
+        assert (
+            self.refusal(order_status=status, rating="positive", paid=paid) == "rating_not_allowed"
+        )
 
     def test_non_party_is_refused_first(self):
         assert (
@@ -166,4 +184,23 @@ class TestReviewRefusal:
     def test_allowed_ratings(self):
         assert allowed_ratings("completed") == ("positive", "neutral", "negative")
         assert allowed_ratings("refunded") == ("neutral", "negative")
-        assert allowed_ratings("created") == ()
+        assert allowed_ratings("cancelled", paid=True) == ("neutral", "negative")
+        for status in ("created", "expired", "cancelled", "paid", "shipped", "disputed"):
+            assert allowed_ratings(status) == ()
+
+    @pytest.mark.parametrize(
+        ("state", "rating"), [(k, r) for k in REVIEW_TABLE for r in REVIEW_TABLE[k]]
+    )
+    def test_every_state_and_rating(self, state, rating):
+        status, paid = state
+        assert (
+            self.refusal(order_status=status, paid=paid, rating=rating)
+            == (REVIEW_TABLE[state][rating])
+        )
+
+    def test_in_progress_comes_before_already_reviewed_and_rating(self):
+        # A review left under the old rule must not turn in-progress into already_reviewed.
+        assert (
+            self.refusal(order_status="shipped", rating="excellent", already_reviewed=True)
+            == "trade_in_progress"
+        )

@@ -45,6 +45,11 @@ def test_demo_listings(django_capture_on_commit_callbacks):
     image = ListingImage.objects.first()
     stored = Image.open(image.image.path)
     assert stored.size == (200, 200) and stored.mode == "RGB"
+    # Issue 15: drawn product pictures, kept large for the gallery, different per listing.
+    large = Image.open(image.large.path)
+    assert max(large.size) <= 1200 and large.size == (image.large_width, image.large_height)
+    sizes = set(ListingImage.objects.values_list("bytes", flat=True)[:40])
+    assert len(sizes) > 30
     assert ListingImage.objects.values("listing").distinct().count() > total * 0.4
     pending = Listing.objects.filter(status="pending_review").first()
     assert pending.review_deadline and pending.checks.count() == 5

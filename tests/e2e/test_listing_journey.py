@@ -108,7 +108,8 @@ def test_post_with_image_review_and_publish(new_page, supplier, moderator, categ
     expect(visitor.locator("table.tiers")).to_contain_text("≥ 100 吨")
     image = visitor.locator("img.main-image")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 200
+    # Issue 15: the page shows the large version (the 1200×900 photo, not upscaled).
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 1200
     shot(visitor, "public-listing")
 
     seller.goto("/my/listings/?status=live")

@@ -64,7 +64,8 @@ def test_buyer_and_seller_trade_through_the_test_gateway(browser, live_server):
 
     buyer.goto(f"{live_server.url}/my/orders/{order.pk}/")
     assert "SF0001" in buyer.content()
-    buyer.click("text=确认收货")
+    # The button (the page also names the automatic confirmation date, R-T1b).
+    buyer.click("a.button:text-is('确认收货')")
     buyer.wait_for_selector("text=此操作不能撤销")
     buyer.click("text=确认收货并放款")
     buyer.wait_for_selector("text=交易已成功完成")

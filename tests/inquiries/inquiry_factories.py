@@ -1,10 +1,12 @@
 """Helpers for the inquiry tests: members with companies, live listings, threads."""
 
 from tests.factories import ListingFactory, TrustPassPeriodFactory, UserFactory
+from tests.members.notice_factories import ConfirmedUserFactory
 
 
 def seller_and_listing(**listing_kwargs):
-    seller = UserFactory()
+    """A seller whose address is confirmed (so notice e-mails reach it) and its listing."""
+    seller = ConfirmedUserFactory()
     listing = ListingFactory(company=seller.company, **listing_kwargs)
     return seller, listing
 
@@ -16,7 +18,7 @@ def trustpass_user():
 
 
 def buy_lead(**kwargs):
-    owner = UserFactory()
+    owner = ConfirmedUserFactory()
     lead = ListingFactory(
         company=owner.company,
         kind="demand",

@@ -1,5 +1,6 @@
-"""Issue 17: an inquiry e-mail notice whose task failed (any exception, not only OSError)
-or was never queued is sent later by `inquiry_email_sweep`, once; old ones are given up."""
+"""Issue 17, kept through issue 14: an inquiry's e-mail is its receiver's notice's e-mail
+(members.notices). A task that failed (any exception, not only OSError) or was never queued
+is sent later by the notice sweep, once; old ones are given up."""
 
 from datetime import timedelta
 
@@ -10,25 +11,27 @@ from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from inquiries import services
-from inquiries.models import InquiryMessage
-from inquiries.tasks import inquiry_email_notify
 from marketplace.celery import app as celery_app
+from members import notices
+from members.models import Notice
+from members.tasks import notice_email, notice_email_sweep
 from tests.factories import UserFactory
 from tests.inquiries.inquiry_factories import seller_and_listing
 
 pytestmark = pytest.mark.django_db
 
 
-def unsent_message(*, age=timedelta(minutes=5), **seller_company):
-    """A committed-looking message whose e-mail task never succeeded, `age` old."""
-    seller, listing = seller_and_listing()
-    for field, value in seller_company.items():
-        setattr(seller.company, field, value)
-    seller.company.save()
-    thread = services.inquiry_send(sender=UserFactory(), message="请报价", listing=listing)
-    msg = thread.new_message
-    InquiryMessage.objects.filter(pk=msg.pk).update(created_at=timezone.now() - age)
-    return msg
+def unsent_notice(*, age=timedelta(minutes=5), **seller_fields):
+    """The seller's notice of a committed-looking inquiry whose e-mail task never succeeded,
+    `age` old."""
+    seller, _listing = seller_and_listing()
+    for field, value in seller_fields.items():
+        setattr(seller, field, value)
+    seller.save()
+    services.inquiry_send(sender=UserFactory(), message="请报价", listing=_listing)
+    notice = Notice.objects.get(company=seller.company, kind="inquiry_received")
+    Notice.objects.filter(pk=notice.pk).update(created_at=timezone.now() - age)
+    return notice
 
 
 class FlakyBackend(locmem.EmailBackend):
@@ -67,88 +70,88 @@ def _eager_retries():
     celery_app.conf.task_eager_propagates = before
 
 
-def run_task(message_id: int):
-    return inquiry_email_notify.apply(args=[message_id]).get()
+def run_task(notice_id: int):
+    return notice_email.apply(args=[notice_id]).get()
 
 
 def test_the_task_retries_on_any_exception(flaky_mail):
-    msg = unsent_message()
+    notice = unsent_notice()
     backend = flaky_mail(2)
-    assert run_task(msg.pk) is True
+    assert run_task(notice.pk) is True
     assert backend.calls == 3
     assert len(mail.outbox) == 1
 
 
 def test_the_task_gives_up_after_a_bounded_number_of_tries(flaky_mail):
-    msg = unsent_message()
+    notice = unsent_notice()
     backend = flaky_mail(1000)
     with pytest.raises(RuntimeError):
-        run_task(msg.pk)
+        run_task(notice.pk)
     assert 1 < backend.calls <= 11
-    msg.refresh_from_db()
-    assert msg.emailed_at is None and mail.outbox == []
+    notice.refresh_from_db()
+    assert notice.emailed_at is None and mail.outbox == []
 
 
-def test_a_message_whose_task_raised_is_sent_by_the_sweep(flaky_mail):
-    msg = unsent_message()
+def test_an_inquiry_whose_task_raised_is_sent_by_the_sweep(flaky_mail):
+    notice = unsent_notice()
     backend = flaky_mail(1000)
     with pytest.raises(RuntimeError):
-        run_task(msg.pk)
+        run_task(notice.pk)
     backend.failures = 0  # the mail server is back
-    assert services.inquiry_email_sweep() == 1
+    assert notices.notice_email_sweep() == 1
     assert len(mail.outbox) == 1 and "请报价" in mail.outbox[0].body
-    msg.refresh_from_db()
-    assert msg.emailed_at is not None
+    notice.refresh_from_db()
+    assert notice.emailed_at is not None
     # A second sweep finds nothing to do and sends nothing.
-    assert services.inquiry_email_sweep() == 0
+    assert notices.notice_email_sweep() == 0
     assert len(mail.outbox) == 1
 
 
-def test_the_sweep_leaves_young_and_given_up_messages():
-    young = unsent_message(age=timedelta(seconds=10))
-    old = unsent_message(age=services.INQUIRY_EMAIL_GIVE_UP + timedelta(minutes=1))
-    assert services.inquiry_email_sweep() == 0
+def test_the_sweep_leaves_young_and_given_up_notices():
+    young = unsent_notice(age=timedelta(seconds=10))
+    old = unsent_notice(age=notices.NOTICE_EMAIL_GIVE_UP + timedelta(minutes=1))
+    assert notices.notice_email_sweep() == 0
     assert mail.outbox == []
-    for msg in (young, old):
-        msg.refresh_from_db()
-        assert msg.emailed_at is None
+    for notice in (young, old):
+        notice.refresh_from_db()
+        assert notice.emailed_at is None
 
 
 def test_the_sweep_waits_the_setting(settings):
-    settings.INQUIRY_EMAIL_SWEEP_AFTER_SECONDS = 600
-    unsent_message(age=timedelta(minutes=5))
-    assert services.inquiry_email_sweep() == 0
-    settings.INQUIRY_EMAIL_SWEEP_AFTER_SECONDS = 60
-    assert services.inquiry_email_sweep() == 1
+    settings.NOTICE_EMAIL_SWEEP_AFTER_SECONDS = 600
+    unsent_notice(age=timedelta(minutes=5))
+    assert notices.notice_email_sweep() == 0
+    settings.NOTICE_EMAIL_SWEEP_AFTER_SECONDS = 60
+    assert notices.notice_email_sweep() == 1
 
 
 def test_the_sweep_respects_its_limit():
     for _ in range(3):
-        unsent_message()
-    assert services.inquiry_email_sweep(limit=2) == 2
+        unsent_notice()
+    assert notices.notice_email_sweep(limit=2) == 2
     assert len(mail.outbox) == 2
-    assert services.inquiry_email_sweep(limit=2) == 1
+    assert notices.notice_email_sweep(limit=2) == 1
     assert len(mail.outbox) == 3
 
 
-def test_a_recipient_without_any_address_is_marked_and_not_swept_again():
-    msg = unsent_message(email="")
-    msg.recipient_company.users.update(email="")
-    assert services.inquiry_email_sweep() == 1
+def test_a_receiver_without_any_recipient_is_marked_and_not_swept_again():
+    notice = unsent_notice(email_confirmed_at=None)
+    assert notices.notice_email_sweep() == 1
     assert mail.outbox == []
-    msg.refresh_from_db()
-    assert msg.emailed_at is not None  # marked: out of the sweep's work list
-    assert services.inquiry_email_sweep() == 0
+    notice.refresh_from_db()
+    assert notice.emailed_at is not None  # marked: out of the sweep's work list
+    assert notices.notice_email_sweep() == 0
 
 
 def test_the_sweep_task_is_registered_and_scheduled():
-    from inquiries.tasks import inquiry_email_sweep
-
-    assert inquiry_email_sweep.name in celery_app.tasks
+    assert notice_email_sweep.name in celery_app.tasks
     entries = [
-        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == inquiry_email_sweep.name
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == notice_email_sweep.name
     ]
     assert len(entries) == 1
-    unsent_message()
-    assert inquiry_email_sweep.apply().get() == 1
+    assert "inquiries.inquiry_email_sweep" not in {
+        e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    unsent_notice()
+    assert notice_email_sweep.apply().get() == 1
     assert len(mail.outbox) == 1

@@ -6,11 +6,13 @@ from django.core import mail
 from inquiries import selectors, services
 from inquiries.exceptions import InquiryNotAllowed, InquiryNotFound, ListingNotInquirable
 from inquiries.models import Inquiry, InquiryMessage
-from inquiries.tasks import inquiry_email_notify
 from marketplace.exceptions import DomainError
 from members.models import Notice
+from members.notices import notice_email_send
+from members.tasks import notice_email
 from tests.factories import ListingFactory, UserFactory
 from tests.inquiries.inquiry_factories import seller_and_listing
+from tests.members.notice_factories import ConfirmedUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,31 +32,38 @@ def test_inquiry_about_a_live_listing_opens_a_thread_and_notifies_the_seller(
     assert msg.kind == "inquiry" and msg.quantity == 20 and msg.read_at is None
     assert msg.recipient_company == seller.company and msg.sender == buyer
     notice = Notice.objects.get(company=seller.company)
-    assert notice.kind == "inquiry_inquiry" and listing.title in notice.title
+    assert notice.kind == "inquiry_received" and listing.title in notice.title
     assert notice.url == f"/my/inbox/{thread.pk}/"
-    # The e-mail went out through the Celery task (eager in tests), once.
+    # The e-mail went out through the notice task (eager in tests), once, to the seller's
+    # user (issue 14: confirmed users of the right role, no longer the company's address).
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [seller.company.email]
+    assert mail.outbox[0].to == [seller.email]
     assert "请问304无缝钢管Φ57现货多少吨" in mail.outbox[0].body
-    msg.refresh_from_db()
-    assert msg.emailed_at is not None
+    assert "采购数量：20" in mail.outbox[0].body
+    notice.refresh_from_db()
+    assert notice.emailed_at is not None
 
 
 def test_email_task_run_twice_sends_one_mail():
     seller, listing = seller_and_listing()
-    thread = services.inquiry_send(sender=UserFactory(), message="询价", listing=listing)
-    assert inquiry_email_notify.apply(args=[thread.new_message.pk]).get() is True
-    assert inquiry_email_notify.apply(args=[thread.new_message.pk]).get() is False
+    services.inquiry_send(sender=UserFactory(), message="询价", listing=listing)
+    notice = Notice.objects.get(company=seller.company)
+    assert notice_email.apply(args=[notice.pk]).get() is True
+    assert notice_email.apply(args=[notice.pk]).get() is False
     assert len(mail.outbox) == 1
 
 
-def test_email_falls_back_to_the_users_of_a_company_without_email():
+def test_email_goes_to_the_sales_staff_not_to_the_company_address():
     seller, listing = seller_and_listing()
-    seller.company.email = ""
-    seller.company.save()
+    sales = ConfirmedUserFactory(company=seller.company, role="sales")
+    ConfirmedUserFactory(company=seller.company, role="listings")  # not about inquiries
+    UserFactory(company=seller.company, role="sales")  # address not confirmed
     thread = services.inquiry_send(sender=UserFactory(), message="询价", listing=listing)
-    services.inquiry_message_email(message_id=thread.new_message.pk)
-    assert mail.outbox[0].to == [seller.email]
+    notice = Notice.objects.get(company=seller.company)
+    notice_email_send(notice.pk)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([seller.email, sales.email])
+    assert all(seller.company.email not in m.to for m in mail.outbox)
+    assert f"/my/inbox/{thread.pk}/" in mail.outbox[0].body
 
 
 def test_second_inquiry_on_the_same_listing_continues_the_thread():
@@ -156,7 +165,7 @@ def test_reply_records_first_response_and_notifies_the_buyer():
     # Replying marks what the seller received as read.
     assert selectors.inbox_unread_count(seller.company) == 0
     assert selectors.inbox_unread_count(buyer.company) == 1
-    assert Notice.objects.filter(company=buyer.company, kind="inquiry_reply").count() == 1
+    assert Notice.objects.filter(company=buyer.company, kind="inquiry_replied").count() == 1
     # The buyer answering back does not move the seller's first response.
     services.inquiry_reply(sender=buyer, inquiry_id=thread.pk, message="好的，谢谢")
     later = services.inquiry_reply(sender=seller, inquiry_id=thread.pk, message="不客气")

@@ -18,7 +18,12 @@ from listings.models import Listing
 from members.models import User
 from search import index
 
-BEFORE = [("listings", "0008_search_top_slice"), ("inquiries", None)]
+# members at 0003: the columns added since (logo, role, …) have no database default.
+BEFORE = [
+    ("members", "0003_membershiporder_to_trade"),
+    ("listings", "0008_search_top_slice"),
+    ("inquiries", None),
+]
 MOVED = ["inquiry", "inquirymessage", "quote", "listingview", "favourite", "listingreport"]
 
 

@@ -12,6 +12,7 @@ from inquiries import selectors, services
 from inquiries.exceptions import InquiryNotAllowed
 from inquiries.models import Inquiry, Quote
 from marketplace.exceptions import DomainError, TrustPassRequired
+from members.models import Notice
 from tests.conftest import auth_client
 from tests.factories import ListingFactory, TrustPassPeriodFactory, UserFactory
 from tests.inquiries.inquiry_factories import buy_lead, page_client, trustpass_user
@@ -46,7 +47,10 @@ def test_trustpass_member_quotes_and_the_buyer_sees_it_in_the_inbox(
     assert item["kind"] == "quote" and item["quote"]["unit_price"] == "12500.00"
     assert item["counterpart"]["member_id"] == supplier.company.member_id
     assert len(mail.outbox) == 1 and "报价" in mail.outbox[0].subject
-    assert "12500.00" in mail.outbox[0].body
+    assert mail.outbox[0].to == [owner.email]
+    assert "单价：¥12500.00" in mail.outbox[0].body and "数量：30" in mail.outbox[0].body
+    notice = Notice.objects.get(company=owner.company)
+    assert notice.kind == "quote_received" and notice.url == f"/my/inbox/{thread.pk}/"
 
 
 def test_ordinary_member_is_refused_with_trustpass_required():

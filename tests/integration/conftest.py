@@ -2,8 +2,14 @@
 
 Tests using `celery_worker` must be `django_db(transaction=True)`, so that what they write
 is committed and the worker (another process, another connection) sees it.
+
+Each test run has queues of its own, as a deployment has (issue 16): `<run>.review`,
+`<run>.search`, `<run>.credit`, `<run>.mail` and `<run>.default` (CELERY_QUEUE_PREFIX
+`<run>.`); the worker serves all of them unless told which (`kinds=`), and `routed_to(run)`
+makes this process send each task where the settings' routes say, in that run's queues.
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -14,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from kombu import Exchange, Queue
 
 from marketplace.celery import app as celery_app
 
@@ -29,14 +36,32 @@ def _database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{s['NAME']}"
 
 
-def start_worker(queue: str, log_path: Path, extra_env: dict | None = None) -> subprocess.Popen:
+def kinds() -> list[str]:
+    """The kinds of work, as the settings name their queues (no prefix in tests)."""
+    return [q.name for q in settings.CELERY_TASK_QUEUES]
+
+
+def run_queues(run: str, only: list[str] | None = None) -> list[str]:
+    return [f"{run}.{kind}" for kind in (only or kinds())]
+
+
+def start_worker(
+    queue: str,
+    log_path: Path,
+    extra_env: dict | None = None,
+    *,
+    kinds: list[str] | None = None,
+    name: str | None = None,
+) -> subprocess.Popen:
+    """A worker of the run `queue` serving its queues of `kinds` (all by default), named
+    `<name or queue>@<host>`."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "marketplace.settings.local",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_QUEUE": queue,
+        "CELERY_QUEUE_PREFIX": f"{queue}.",
         **(extra_env or {}),
     }
     log = open(log_path, "ab")  # noqa: SIM115 (closed with the process)
@@ -49,7 +74,7 @@ def start_worker(queue: str, log_path: Path, extra_env: dict | None = None) -> s
             "marketplace",
             "worker",
             "-Q",
-            queue,
+            ",".join(run_queues(queue, kinds)),
             "--pool=solo",
             "--without-heartbeat",
             "--without-gossip",
@@ -57,7 +82,7 @@ def start_worker(queue: str, log_path: Path, extra_env: dict | None = None) -> s
             "-l",
             "info",
             "-n",
-            f"{queue}@%h",
+            f"{name or queue}@%h",
         ],
         cwd=ROOT,
         env=env,
@@ -78,26 +103,78 @@ def wait_ready(queue: str, timeout: float = 30.0) -> None:
     raise RuntimeError("the Celery worker did not start in time")
 
 
+def _reset_routing() -> None:
+    """The app caches its queues and router: build them again from its configuration."""
+    amqp = celery_app.amqp
+    amqp.queues = celery_app.conf.task_queues
+    amqp.__dict__.pop("default_queue", None)
+    amqp.flush_routes()
+    amqp.router = amqp.Router()
+
+
+def purge(run: str) -> None:
+    """Drop whatever is left in the run's queues (a test that stopped before its tasks ran)."""
+    from ops import broker
+
+    names = run_queues(run)
+    with contextlib.suppress(Exception):  # a test that left the broker unreachable
+        broker.client().delete(
+            *names,
+            *(f"{name}\x06\x16{step}" for name in names for step in (3, 6, 9)),
+            *(f"_kombu.{key}.{name}" for name in names for key in ("binding", "binding_permanent")),
+        )
+
+
+@contextlib.contextmanager
+def routed_to(run: str):
+    """Tasks sent by this process go to the run's queues, by the settings' routes, and are not
+    run in-process."""
+    conf = celery_app.conf
+    keys = ("task_always_eager", "task_default_queue", "task_queues", "task_routes")
+    old = {key: conf[key] for key in keys}
+    prefix = f"{run}."
+    conf.update(
+        task_always_eager=False,
+        task_default_queue=prefix + conf.task_default_queue,
+        task_queues=tuple(
+            Queue(prefix + q.name, Exchange(prefix + q.name), routing_key=prefix + q.name)
+            for q in settings.CELERY_TASK_QUEUES
+        ),
+        task_routes={
+            pattern: {**route, "queue": prefix + route["queue"]}
+            for pattern, route in settings.CELERY_TASK_ROUTES.items()
+        },
+    )
+    _reset_routing()
+    try:
+        yield
+    finally:
+        conf.update(old)
+        _reset_routing()
+        purge(run)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture
 def celery_worker(transactional_db, settings, tmp_path):
-    """Start `celery -A marketplace worker` on a queue of this test's own; stop it after."""
+    """Start `celery -A marketplace worker` on queues of this test's own; stop it after."""
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
     settings.CELERY_TASK_ALWAYS_EAGER = False
     log_path = tmp_path / "worker.log"
-    proc = start_worker(queue, log_path)
-    try:
-        wait_ready(queue)
-        yield {"queue": queue, "process": proc, "log": log_path}
-    finally:
-        proc.terminate()
+    with routed_to(queue):
+        proc = start_worker(queue, log_path)
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = old
+            wait_ready(queue)
+            yield {"queue": queue, "process": proc, "log": log_path}
+        finally:
+            stop(proc)
 
 
 def wait_for(predicate, timeout: float = 5.0, interval: float = 0.1):

@@ -1,6 +1,7 @@
 """Issue 17: with the Celery broker unreachable, a submitted listing or a sent inquiry is
 stored and the request answers its normal success (no 500 after the commit, so no retry
-and no duplicate); the sweeps queue the lost work once the broker is back.
+and no duplicate); the sweeps (the review sweep, the notice e-mail sweep) queue the lost
+work once the broker is back.
 
 The broker is really unreachable (a closed port), not mocked: the Celery app is pointed at
 it, eager runs are off, and publishing does not retry, so each attempt fails at once.
@@ -13,12 +14,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from inquiries import services as inquiry_services
 from inquiries.models import InquiryMessage
 from listings import services as listing_services
 from listings.models import Listing
 from listings.review.services import listing_review_sweep
 from marketplace.celery import app as celery_app
+from members.models import Notice
+from members.notices import notice_email_sweep
 from tests.conftest import auth_client
 from tests.factories import UserFactory
 from tests.inquiries.inquiry_factories import page_client, seller_and_listing
@@ -135,8 +137,8 @@ def test_service_submit_with_the_broker_down_commits_and_the_sweep_reviews(broke
     _swept_and_checked(submitted)
 
 
-def _backdate_messages():
-    InquiryMessage.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+def _backdate_notices():
+    Notice.objects.update(created_at=timezone.now() - timedelta(minutes=5))
 
 
 def test_api_inquiry_with_the_broker_down_answers_201_and_the_sweep_emails(broker_down):
@@ -148,15 +150,17 @@ def test_api_inquiry_with_the_broker_down_answers_201_and_the_sweep_emails(broke
         format="json",
     )
     assert response.status_code == 201, response.content
-    msg = InquiryMessage.objects.get()
-    assert msg.emailed_at is None and mail.outbox == []
+    assert InquiryMessage.objects.count() == 1
+    # Issue 14: the e-mail is the seller's notice's (members.notices), swept when lost.
+    notice = Notice.objects.get(company=seller.company, kind="inquiry_received")
+    assert notice.emailed_at is None and mail.outbox == []
     broker_down()
-    _backdate_messages()
-    assert inquiry_services.inquiry_email_sweep() == 1
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [seller.company.email]
-    msg.refresh_from_db()
-    assert msg.emailed_at is not None
-    assert inquiry_services.inquiry_email_sweep() == 0
+    _backdate_notices()
+    assert notice_email_sweep() == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [seller.email]
+    notice.refresh_from_db()
+    assert notice.emailed_at is not None
+    assert notice_email_sweep() == 0
 
 
 def test_page_inquiry_with_the_broker_down_redirects_and_the_sweep_emails(broker_down):
@@ -167,6 +171,6 @@ def test_page_inquiry_with_the_broker_down_redirects_and_the_sweep_emails(broker
     assert response.status_code == 302
     assert InquiryMessage.objects.count() == 1
     broker_down()
-    _backdate_messages()
-    assert inquiry_services.inquiry_email_sweep() == 1
+    _backdate_notices()
+    assert notice_email_sweep() == 1
     assert "请问现货多少吨" in mail.outbox[0].body

@@ -46,6 +46,8 @@ def _env(**extra) -> dict:
         "DJANGO_SETTINGS_MODULE": "marketplace.settings.local",
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "CACHE_KEY_PREFIX": f"pgdown{os.getpid()}",
+        # No Celery worker here: /readyz is about the database, not worker heartbeats.
+        "WORKER_HEARTBEAT_MAX_AGE": "0",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DEBUG": "false",
         "CONN_MAX_AGE": "600",

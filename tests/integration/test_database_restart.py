@@ -22,10 +22,9 @@ from django.conf import settings
 from django.db import connections
 
 from credit.tasks import credit_recalculate_task
-from marketplace.celery import app as celery_app
 from members.models import Company, Notice
 from members.tasks import notice_deliver
-from tests.integration.conftest import ROOT, start_worker, wait_for, wait_ready
+from tests.integration.conftest import ROOT, routed_to, start_worker, stop, wait_for, wait_ready
 from tests.integration.private_pg import PrivatePostgres, free_port
 
 pytestmark = pytest.mark.integration
@@ -92,28 +91,21 @@ def _outcome(result, timeout: float = 20) -> tuple[str, object]:
 @pytest.fixture
 def private_worker(private_pg, tmp_path):
     queue = f"test-pgr-{uuid.uuid4().hex[:10]}"
-    old = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
     log = tmp_path / "worker.log"
     env = _env()
     keep = ("CACHE_KEY_PREFIX", "DEBUG", "CONN_MAX_AGE")
-    proc = start_worker(
-        queue, log, extra_env={**{k: env[k] for k in keep}, "DATABASE_URL": private_pg.url}
-    )
-    try:
+    with routed_to(queue):  # the run's own queues, every kind served (conftest)
+        proc = start_worker(
+            queue, log, extra_env={**{k: env[k] for k in keep}, "DATABASE_URL": private_pg.url}
+        )
         try:
-            wait_ready(queue)
-        except RuntimeError:
-            pytest.fail(log.read_text(errors="replace")[-3000:])
-        yield {"queue": queue, "log": log}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = old
+            try:
+                wait_ready(queue)
+            except RuntimeError:
+                pytest.fail(log.read_text(errors="replace")[-3000:])
+            yield {"queue": queue, "log": log}
+        finally:
+            stop(proc)
 
 
 def test_worker_runs_the_next_task_after_a_postgresql_restart(private_pg, private_worker, company):

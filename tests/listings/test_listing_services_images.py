@@ -2,7 +2,7 @@
 
 import pytest
 
-from listings import services
+from listings import image_services, services
 from listings.exceptions import TooManyImages
 from listings.models import Listing, ListingImage
 from marketplace.exceptions import FileTooLarge
@@ -24,7 +24,7 @@ Status = Listing.Status
 
 def test_image_add_stores_a_200_jpeg(company, category):
     listing = services.listing_create(company=company, **listing_values(category))
-    image = services.listing_image_add(listing=listing, upload=upload(image_bytes("PNG")))
+    image = image_services.listing_image_add(listing=listing, upload=upload(image_bytes("PNG")))
     assert (image.width, image.height, image.format) == (200, 200, "JPEG")
     assert image.image.name.endswith(".jpg")
     assert image.bytes == image.image.size < 200 * 1024
@@ -33,9 +33,9 @@ def test_image_add_stores_a_200_jpeg(company, category):
 def test_at_most_six_images(company, category):
     listing = services.listing_create(company=company, **listing_values(category))
     for _ in range(6):
-        services.listing_image_add(listing=listing, upload=upload(image_bytes()))
+        image_services.listing_image_add(listing=listing, upload=upload(image_bytes()))
     with pytest.raises(TooManyImages):
-        services.listing_image_add(listing=listing, upload=upload(image_bytes()))
+        image_services.listing_image_add(listing=listing, upload=upload(image_bytes()))
     assert listing.images.count() == 6
 
 
@@ -43,7 +43,7 @@ def test_a_failed_upload_leaves_the_images_as_they_were(company, category, setti
     import os
 
     listing = services.listing_create(company=company, **listing_values(category))
-    kept = services.listing_image_add(listing=listing, upload=upload(image_bytes()))
+    kept = image_services.listing_image_add(listing=listing, upload=upload(image_bytes()))
     before = list(ListingImage.objects.filter(listing=listing).values_list("pk", "image"))
     files_before = sorted(_files(settings.MEDIA_ROOT))
     for bad, error in (
@@ -51,7 +51,7 @@ def test_a_failed_upload_leaves_the_images_as_they_were(company, category, setti
         (upload(b"\xff" * (LISTING_UPLOAD_MAX_BYTES + 1)), FileTooLarge),
     ):
         with pytest.raises(error):
-            services.listing_image_add(listing=listing, upload=bad)
+            image_services.listing_image_add(listing=listing, upload=bad)
     assert list(ListingImage.objects.filter(listing=listing).values_list("pk", "image")) == before
     assert sorted(_files(settings.MEDIA_ROOT)) == files_before
     assert os.path.exists(kept.image.path)
@@ -60,10 +60,10 @@ def test_a_failed_upload_leaves_the_images_as_they_were(company, category, setti
 def test_a_refused_seventh_image_leaves_no_file_behind(company, category, settings):
     listing = services.listing_create(company=company, **listing_values(category))
     for _ in range(6):
-        services.listing_image_add(listing=listing, upload=upload(image_bytes()))
+        image_services.listing_image_add(listing=listing, upload=upload(image_bytes()))
     files_before = sorted(_files(settings.MEDIA_ROOT))
     with pytest.raises(TooManyImages):
-        services.listing_image_add(listing=listing, upload=upload(image_bytes()))
+        image_services.listing_image_add(listing=listing, upload=upload(image_bytes()))
     assert sorted(_files(settings.MEDIA_ROOT)) == files_before
 
 
@@ -78,13 +78,13 @@ def test_image_change_on_a_live_listing_goes_back_to_review(
 ):
     listing = live_listing(company, category)
     with django_capture_on_commit_callbacks(execute=True):
-        image = services.listing_image_add(listing=listing, upload=upload(image_bytes()))
+        image = image_services.listing_image_add(listing=listing, upload=upload(image_bytes()))
     listing.refresh_from_db()
     assert listing.status == Status.PENDING_REVIEW
     listing.status = Status.LIVE
     listing.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.listing_image_remove(image=image)
+        image_services.listing_image_remove(image=image)
     listing.refresh_from_db()
     assert listing.status == Status.PENDING_REVIEW
     assert listing.images.count() == 0

@@ -18,9 +18,11 @@ from listings.models import Listing, ListingCheck, ProhibitedTerm
 from listings.review import services as review_services
 from listings.review import terms
 from members.models import Notice
+from members.tasks import notice_email
 from tests.factories import CompanyFactory, ListingFactory, UserFactory
 from tests.listings.helpers import submit
 from tests.listings.listing_factories import listing_values
+from tests.members.notice_factories import ConfirmedUserFactory
 
 pytestmark = pytest.mark.django_db
 Status = Listing.Status
@@ -55,7 +57,7 @@ def test_submit_queues_a_clean_listing_with_deadline_and_all_checks(
 def test_failing_listing_is_rejected_with_every_reason_and_the_seller_is_told(
     company, category, django_capture_on_commit_callbacks
 ):
-    UserFactory(company=company, email="seller@example.com")
+    ConfirmedUserFactory(company=company, email="seller@example.com")
     listing = submit(
         company,
         category,
@@ -73,8 +75,10 @@ def test_failing_listing_is_rejected_with_every_reason_and_the_seller_is_told(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert "未通过审核" in message.subject
-    assert sorted(message.to) == sorted({company.email, "seller@example.com"})
+    # Issue 14: the confirmed users of the company's listing roles, not its general address.
+    assert message.to == ["seller@example.com"]
     assert "产品介绍信息过于简单" in message.body
+    assert f"http://testserver/my/listings/{listing.pk}/" in message.body
 
 
 def test_auto_publish_clean_sets_publication_times_and_reindexes(
@@ -151,12 +155,12 @@ def test_a_new_prohibited_term_applies_to_the_next_review_at_once(
 
 
 def test_the_review_task_twice_is_harmless(company, category, django_capture_on_commit_callbacks):
+    ConfirmedUserFactory(company=company)
     listing = submit(company, category, django_capture_on_commit_callbacks, description="好")
     assert listing.status == Status.REJECTED
     assert review_services.listing_review(listing_id=listing.pk, review_round=1) == "skipped"
-    assert (
-        review_services.listing_rejection_email_send(listing_id=listing.pk, review_round=1) is False
-    )
+    notice = Notice.objects.get(kind="listing_rejected")
+    assert notice_email.apply(args=[notice.pk]).get() is False  # sent once already
     assert ListingCheck.objects.filter(listing=listing).count() == 5
     assert Notice.objects.filter(kind="listing_rejected").count() == 1
     assert len(mail.outbox) == 1
@@ -204,6 +208,7 @@ def test_approve_refused_before_the_checks_ran(company, category):
 
 
 def test_staff_reject_with_codes_and_note(company, category, django_capture_on_commit_callbacks):
+    ConfirmedUserFactory(company=company)
     listing = submit(company, category, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         services.listing_reject(

@@ -1,5 +1,5 @@
 """Listing review against PostgreSQL: the guarded stores of a review's result, duplicate
-candidates, and the sweep of lost reviews and rejection e-mails (R-L3)."""
+candidates, the sweep of lost reviews, and the rejection notice's e-mail (R-L3)."""
 
 from datetime import timedelta
 
@@ -14,6 +14,7 @@ from members.models import Notice
 from tests.factories import CompanyFactory, ListingFactory
 from tests.listings.helpers import submit
 from tests.listings.listing_factories import listing_values
+from tests.members.notice_factories import ConfirmedUserFactory
 
 pytestmark = pytest.mark.django_db
 Status = Listing.Status
@@ -104,7 +105,7 @@ def test_rejection_store_is_guarded_by_round_and_state(company, category):
     listing = services.listing_create(company=company, submit=True, **listing_values(category))
     failed = CheckResult(code="description_too_thin", passed=False, detail="太短", rule="R-L3e")
     reasons = [failed.reason]
-    notice = {"kind": "listing_rejected", "title": "未通过", "body": "· 太短", "url": "/x/"}
+    notice = services.rejection_notice(listing.pk, listing.title, reasons)
     kw = {
         "listing_id": listing.pk,
         "pending": Status.PENDING_REVIEW,
@@ -127,49 +128,34 @@ def test_rejection_store_is_guarded_by_round_and_state(company, category):
     assert listing.reviewed_at == listing.checked_at == kw["now"]
     assert listing.reviewed_by is None
     assert ListingCheck.objects.filter(listing=listing, passed=False).count() == 1
-    assert Notice.objects.get(company=company).title == "未通过"
+    made = Notice.objects.get(company=company)
+    assert made.kind == "listing_rejected" and made.title == f"您的信息“{listing.title}”未通过审核"
+    # The statement returned the company's names: the greeting needs no second read.
+    assert made.body.startswith(f"{company.contact_name}，您好：") and "· 太短" in made.body
 
 
-def test_a_rejection_email_that_could_not_be_queued_is_queued_by_the_sweep(
+def test_a_rejection_email_that_could_not_be_queued_is_sent_by_the_notice_sweep(
     company, category, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from listings import tasks
+    from members import notices
+    from members import tasks as member_tasks
 
-    real_delay = tasks.listing_rejection_email.delay
+    ConfirmedUserFactory(company=company)
+    real_delay = member_tasks.notice_email.delay
 
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(tasks.listing_rejection_email, "delay", broker_down)
+    monkeypatch.setattr(member_tasks.notice_email, "delay", broker_down)
     listing = submit(company, category, django_capture_on_commit_callbacks, description="好")
     assert listing.status == Status.REJECTED  # the rejection itself is kept
-    assert Notice.objects.filter(company=company, kind="listing_rejected").count() == 1
-    assert mail.outbox == []
-    monkeypatch.setattr(tasks.listing_rejection_email, "delay", real_delay)
-    reviewed = listing.reviewed_at
-    assert review_services.listing_review_sweep(now=reviewed + timedelta(seconds=119)) == 0
-    assert review_services.listing_review_sweep(now=reviewed + timedelta(seconds=121)) == 1
+    notice = Notice.objects.get(company=company, kind="listing_rejected")
+    assert mail.outbox == [] and notice.emailed_at is None
+    monkeypatch.setattr(member_tasks.notice_email, "delay", real_delay)
+    assert notices.notice_email_sweep() == 0  # too young yet
+    Notice.objects.filter(pk=notice.pk).update(created_at=timezone.now() - timedelta(minutes=3))
+    assert notices.notice_email_sweep() == 1
     assert len(mail.outbox) == 1  # eager: sent by the sweep
-    listing.refresh_from_db()
-    assert listing.rejection_emailed_round == listing.review_round
-    assert review_services.listing_review_sweep(now=reviewed + timedelta(seconds=121)) == 0
-
-
-def test_the_sweep_gives_up_a_rejection_email_after_a_day(
-    company, category, django_capture_on_commit_callbacks, monkeypatch
-):
-    from listings import tasks
-
-    def broker_down(*args, **kwargs):
-        raise ConnectionError("broker unreachable")
-
-    monkeypatch.setattr(tasks.listing_rejection_email, "delay", broker_down)
-    listing = submit(company, category, django_capture_on_commit_callbacks, description="好")
-    monkeypatch.undo()
-    day = review_services.REJECTION_EMAIL_GIVE_UP
-    assert review_services.listing_review_sweep(now=listing.reviewed_at + day) == 1
-    mail.outbox.clear()
-    Listing.objects.filter(pk=listing.pk).update(rejection_emailed_round=0)
-    later = listing.reviewed_at + day + timedelta(seconds=1)
-    assert review_services.listing_review_sweep(now=later) == 0
-    assert mail.outbox == []
+    assert "未通过审核" in mail.outbox[0].subject
+    assert notices.notice_email_sweep() == 0
+    assert len(mail.outbox) == 1

@@ -120,7 +120,7 @@ def test_adding_a_period_inline_goes_through_the_grant_service(
     period = TrustPassPeriod.objects.get(company=company)
     assert period.created_by == staff_user and period.note == "银行转账"
     assert credit_calls == [(company.pk, "membership_granted")]
-    assert Notice.objects.filter(company=company, kind="trustpass").exists()
+    assert Notice.objects.filter(company=company, kind="trustpass_granted").exists()
 
 
 def test_inline_period_with_end_before_start_is_explained(admin_client):

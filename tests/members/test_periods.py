@@ -193,7 +193,7 @@ def test_grant_switches_on_at_once_and_tells_credit_and_the_company(
         services.membership_grant(company=company, starts_on=today, ends_on=add_years(today, 1))
     assert privileges.can_quote(company)  # the instance's cache was refreshed
     assert credit_calls == [(company.pk, "membership_granted")]
-    assert Notice.objects.filter(company=company, kind="trustpass").count() == 1
+    assert Notice.objects.filter(company=company, kind="trustpass_granted").count() == 1
 
 
 def test_renewal_bought_before_the_end_starts_at_the_old_end():

@@ -1,4 +1,6 @@
-"""R-M4: renewal reminders 30, 7 and 1 days before ends_on, e-mail and notice, once each."""
+"""R-M4: renewal reminders 30, 7 and 1 days before ends_on, e-mail and notice, once each.
+Issue 14: the e-mail is the notice's (members.notices): to the company's administrators with
+a confirmed address, queued on commit, swept when lost, with absolute links."""
 
 import threading
 from datetime import date, timedelta
@@ -14,15 +16,29 @@ from members.models import MembershipReminder, Notice
 from members.rules import add_years
 from members.tasks import membership_reminders_send
 from tests.factories import CompanyFactory, TrustPassPeriodFactory, UserFactory
+from tests.members.notice_factories import ConfirmedUserFactory
 
 pytestmark = pytest.mark.django_db
 
 END = date(2027, 3, 1)
 
 
+@pytest.fixture(autouse=True)
+def _mail_on_commit(django_capture_on_commit_callbacks, monkeypatch):
+    """Run each reminder run's on-commit work (the notice e-mail task) as a commit would."""
+    real = services.membership_reminders_send
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return real(**kwargs)
+
+    monkeypatch.setattr(services, "membership_reminders_send", run)
+
+
 @pytest.fixture
 def company():
-    company = CompanyFactory(email="boss@hzsteel.example.cn")
+    company = CompanyFactory(email="office@hzsteel.example.cn")
+    ConfirmedUserFactory(company=company, email="boss@hzsteel.example.cn")
     TrustPassPeriodFactory(company=company, starts_on=add_years(END, -1), ends_on=END)
     return company
 
@@ -36,7 +52,7 @@ def _reminders(company):
 
 
 def _notices(company):
-    return Notice.objects.filter(company=company, kind="trustpass_reminder")
+    return Notice.objects.filter(company=company, kind="trustpass_renewal")
 
 
 def test_nothing_before_30_days(company):
@@ -54,6 +70,7 @@ def test_each_reminder_once_when_the_task_runs_twice_on_the_day(company, days_be
     assert mail.outbox[0].to == ["boss@hzsteel.example.cn"]
     assert f"还有 {days_before} 天到期" in mail.outbox[0].subject
     assert "2027-02-28" in mail.outbox[0].body  # the last day of privileges
+    assert "http://testserver/my/trustpass/" in mail.outbox[0].body  # absolute renew link
     notices = list(_notices(company))
     assert len(notices) == 1 and f"{days_before} 天" in notices[0].title
 
@@ -109,34 +126,39 @@ def test_first_in_range_at_six_days_gets_only_the_7_day_reminder():
     assert _reminders(company) == [7]
 
 
-def test_email_goes_to_a_user_when_the_company_has_no_address():
-    company = CompanyFactory(email="")
-    UserFactory(company=company, email="li@example.cn")
+def test_email_goes_to_confirmed_administrators_only():
+    company = CompanyFactory(email="office@example.cn")
+    ConfirmedUserFactory(company=company, email="li@example.cn")
+    ConfirmedUserFactory(company=company, email="sales@example.cn", role="sales")
+    UserFactory(company=company, email="new@example.cn")  # address not confirmed
     TrustPassPeriodFactory(company=company, starts_on=add_years(END, -1), ends_on=END)
     services.membership_reminders_send(today=END - timedelta(days=7))
-    assert mail.outbox[0].to == ["li@example.cn"]
+    assert [m.to for m in mail.outbox] == [["li@example.cn"]]
+    assert MembershipReminder.objects.get().email_to == "li@example.cn"
 
 
-def test_failed_email_rolls_back_and_is_retried_next_run(company, monkeypatch):
-    calls = {"n": 0}
+def test_a_lost_email_is_sent_once_by_the_sweep_and_the_reminder_not_repeated(company, monkeypatch):
+    from members import notices, tasks
 
-    def broken(**kwargs):
-        calls["n"] += 1
-        raise OSError("SMTP down")
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr("members.services.send_mail", broken)
-    assert services.membership_reminders_send(today=END - timedelta(days=7)) == 0
-    assert calls["n"] == 1
-    assert not MembershipReminder.objects.exists() and not _notices(company).exists()
-    monkeypatch.undo()
+    real_delay = tasks.notice_email.delay
+    monkeypatch.setattr(tasks.notice_email, "delay", broker_down)
     assert services.membership_reminders_send(today=END - timedelta(days=7)) == 1
-    assert len(mail.outbox) == 1 and _notices(company).count() == 1
+    assert mail.outbox == [] and _notices(company).count() == 1
+    monkeypatch.setattr(tasks.notice_email, "delay", real_delay)
+    assert services.membership_reminders_send(today=END - timedelta(days=7)) == 0
+    _notices(company).update(created_at=timezone.now() - timedelta(minutes=5))
+    assert notices.notice_email_sweep() == 1
+    assert notices.notice_email_sweep() == 0
+    assert len(mail.outbox) == 1 and _reminders(company) == [7]
 
 
 def test_notice_made_elsewhere_with_the_same_key_is_not_duplicated(company):
     """The notice's dedupe key holds even if a record row was lost."""
     key = f"trustpass-reminder:{company.pk}:{END.isoformat()}:7"
-    services.notice_send(company=company, kind="trustpass_reminder", title="旧提醒", dedupe_key=key)
+    services.notice_send(company=company, kind="trustpass_renewal", title="旧提醒", dedupe_key=key)
     services.membership_reminders_send(today=END - timedelta(days=7))
     assert _notices(company).count() == 1
     assert MembershipReminder.objects.get().notice.title == "旧提醒"
@@ -145,7 +167,7 @@ def test_notice_made_elsewhere_with_the_same_key_is_not_duplicated(company):
 def test_beat_task_is_scheduled_and_runs_the_service():
     entry = settings.CELERY_BEAT_SCHEDULE["members-renewal-reminders"]
     assert entry["task"] == membership_reminders_send.name == "members.membership_reminders_send"
-    company = CompanyFactory()
+    company = ConfirmedUserFactory().company
     today = timezone.localdate()
     TrustPassPeriodFactory(
         company=company, starts_on=today - timedelta(days=300), ends_on=today + timedelta(days=7)
@@ -158,7 +180,8 @@ def test_beat_task_is_scheduled_and_runs_the_service():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_the_same_moment_send_one_email():
-    company = CompanyFactory(email="race@example.cn")
+    company = CompanyFactory()
+    ConfirmedUserFactory(company=company, email="race@example.cn")
     TrustPassPeriodFactory(company=company, starts_on=add_years(END, -1), ends_on=END)
     day = END - timedelta(days=30)
     barrier = threading.Barrier(2)

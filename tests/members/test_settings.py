@@ -170,6 +170,8 @@ def test_api_throttles_default_on_and_turn_off_only_when_asked():
         "user": "1200/min",
         "sign_in": "30/min",
         "sign_up": "30/min",
+        "password_reset": "10/hour",
+        "password_change": "10/hour",
     }
     s = _settings_probe("marketplace.settings.local", THROTTLE_ANON="off", THROTTLE_USER="30/min")
     assert s["throttle"] == {
@@ -177,4 +179,6 @@ def test_api_throttles_default_on_and_turn_off_only_when_asked():
         "user": "30/min",
         "sign_in": "30/min",
         "sign_up": "30/min",
+        "password_reset": "10/hour",
+        "password_change": "10/hour",
     }

@@ -10,7 +10,7 @@ from django.db import transaction
 from members import services, verification_services
 from members.models import Company, TrustPassPeriod
 from members.signals import membership_changed, verification_changed
-from tests.factories import CompanyFactory
+from tests.factories import CompanyFactory, TrustPassPeriodFactory
 from tests.members.factories import VALID_NUMBERS, VerificationAgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,7 @@ def test_a_change_rolled_back_later_takes_the_receivers_write_along():
 
 def test_verification_changed_on_approval_and_revocation_only(django_capture_on_commit_callbacks):
     company = CompanyFactory()
+    TrustPassPeriodFactory(company=company)  # R-M3.3: TrustPass companies apply
     agency = VerificationAgencyFactory()
     seen: list = []
     with listening(verification_changed, _recorder(seen)):
@@ -131,6 +132,7 @@ def test_verification_changed_on_approval_and_revocation_only(django_capture_on_
 
 def test_a_receiver_that_raises_rolls_the_verification_decision_back():
     company = CompanyFactory()
+    TrustPassPeriodFactory(company=company)  # R-M3.3: TrustPass companies apply
     app = verification_services.verification_apply(
         company=company,
         agency=VerificationAgencyFactory(),

@@ -109,6 +109,7 @@ def test_dashboard_for_an_ordinary_member_and_after_lapse(client, member):
 
 def test_dashboard_shows_verification_states(client, member):
     agency = VerificationAgencyFactory()
+    TrustPassPeriodFactory(company=member.company)  # R-M3.3: TrustPass members apply
     client.force_login(member)
     app = verification_services.verification_apply(
         company=member.company,
@@ -137,6 +138,7 @@ def test_dashboard_needs_sign_in(client):
 
 def test_verification_form_applies(client, member):
     agency = VerificationAgencyFactory(name="中诚信征信有限公司")
+    TrustPassPeriodFactory(company=member.company)  # R-M3.3: TrustPass members apply
     client.force_login(member)
     page = _text(client.get(reverse("members:verification")))
     assert "企业身份认证" in page and "中诚信征信有限公司" in page and "csrfmiddlewaretoken" in page
@@ -169,6 +171,7 @@ def test_verification_form_applies(client, member):
 )
 def test_verification_form_explains_errors_in_chinese(client, member, change, message):
     agency = VerificationAgencyFactory()
+    TrustPassPeriodFactory(company=member.company)  # R-M3.3: TrustPass members apply
     client.force_login(member)
     form = {
         "agency": agency.pk,

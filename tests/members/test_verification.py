@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from members import verification_services
 from members.models import Company, Notice, VerificationApplication
 from tests.conftest import auth_client
-from tests.factories import CompanyFactory, UserFactory
+from tests.factories import CompanyFactory, TrustPassPeriodFactory, UserFactory
 from tests.members.factories import (
     VALID_NUMBERS,
     VerificationAgencyFactory,
@@ -21,7 +21,23 @@ def agency():
     return VerificationAgencyFactory(name="华夏邓白氏（中国）商业信息咨询有限公司")
 
 
+@pytest.fixture
+def member(db):
+    """Here the applying member is TrustPass: verification is a TrustPass privilege (R-M3.3,
+    tested on its own in test_verification_trustpass.py)."""
+    user = UserFactory()
+    TrustPassPeriodFactory(company=user.company)
+    return user
+
+
+def _trustpass(company):
+    if not company.trustpass_periods.exists():
+        TrustPassPeriodFactory(company=company)
+    return company
+
+
 def _apply(company, agency, number=VALID_NUMBERS[0], **kwargs):
+    _trustpass(company)  # R-M3.3: only TrustPass companies apply
     return verification_services.verification_apply(
         company=company,
         agency=agency,
@@ -82,7 +98,7 @@ def test_approve_sets_the_badge_notifies_and_recalculates_credit(
     app.refresh_from_db()
     assert company.verified and app.status == "approved" and app.decided_by == staff
     assert credit_calls == [(company.pk, "verification_approved")]
-    assert Notice.objects.filter(company=company, kind="verification").count() == 1
+    assert Notice.objects.filter(company=company, kind="verification_decided").count() == 1
     # Approving twice changes nothing (R-C2: +10 once; the score is recomputed anyway).
     verification_services.verification_approve(application=app, by=staff)
     assert VerificationApplication.objects.filter(company=company, status="approved").count() == 1
@@ -102,7 +118,7 @@ def test_reject_needs_a_reason_and_allows_a_new_application(agency, credit_calls
     assert app.status == "rejected" and app.reason == "代码与营业执照不一致"
     assert not Company.objects.get(pk=company.pk).verified
     assert credit_calls == []
-    notice = Notice.objects.get(company=company, kind="verification")
+    notice = Notice.objects.get(company=company, kind="verification_decided")
     assert "代码与营业执照不一致" in notice.body
     with pytest.raises(Exception) as exc:
         verification_services.verification_approve(application=app)

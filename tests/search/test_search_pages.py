@@ -59,7 +59,7 @@ def test_search_page_filters_and_pagination(client):
     assert "找到 12 条信息" in html
     response = client.get("/search/", {"q": "钢管", "page": "2"})
     html = response.content.decode()
-    assert html.count('class="card listing-card search-hit') == 5
+    assert html.count('class="hit-card search-hit') == 5
     assert "第 2 / 2 页" in html
     # a bad page number is page 1, an unknown kind is supply: never an error page
     assert client.get("/search/", {"q": "钢管", "page": "x", "kind": "all"}).status_code == 200

@@ -56,9 +56,9 @@ def test_index_path_gives_the_same_order_as_the_python_engine(
         monkeypatch.setattr(search_mod, "PROBE_MAX", 3)
         monkeypatch.setattr(search_mod, "PROBE_MAX_TITLE", 3)
     elif reads == "gin":  # every group through the GIN index at once
-        monkeypatch.setattr(search_mod, "_probe_window", lambda plan, **kw: 0)
+        monkeypatch.setattr(search_mod, "probe_window", lambda plan, **kw: 0)
     elif reads == "top":  # GIN reads, the TrustPass slice first (then all when it is short)
-        monkeypatch.setattr(search_mod, "_probe_window", lambda plan, **kw: 0)
+        monkeypatch.setattr(search_mod, "probe_window", lambda plan, **kw: 0)
         monkeypatch.setattr(search_mod, "_top_first", lambda plan, rest, index_only: True)
     now = timezone.now()
     tp_company = CompanyFactory()
@@ -119,7 +119,7 @@ def test_document_probe_skips_by_signature_and_keeps_unsigned_listings(monkeypat
     the query's tokens; a listing indexed before signatures existed (NULL) is still read."""
     settings.SEARCH_MAX_RESULTS = 3
     monkeypatch.setattr(search_mod, "SMALL_ESTIMATE", -1)
-    monkeypatch.setattr(search_mod, "_probe_window", lambda plan, **kw: 50)
+    monkeypatch.setattr(search_mod, "probe_window", lambda plan, **kw: 50)
     marker = "SET LOCAL application_name = 'gin-read'; "
     monkeypatch.setattr(search_mod, "GIN_ONLY", marker)
     now = timezone.now()

@@ -63,6 +63,13 @@ class TestShopSubdomain:
         assert get("/my/", host).status_code == 404
         assert get("/api/v1/domains/check/?name=a", host).status_code == 404
 
+    def test_a_missing_page_on_a_shop_host_leads_back_to_the_shop(self, shop_company, settings):
+        settings.MAIN_SITE_URL = "https://www.example.cn"
+        response = get("/no-such-page/", shop_host(shop_company, settings))
+        page = response.content.decode()
+        assert response.status_code == 404
+        assert "返回商铺首页" in page and 'action="https://www.example.cn/search/"' in page
+
     def test_subdomain_of_a_member_id_that_does_not_exist_is_refused(self, settings):
         assert get("/", f"nosuchco.{settings.STOREFRONT_DOMAIN}").status_code == 400
 

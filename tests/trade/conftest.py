@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
 
 from tests.factories import TrustPassPeriodFactory, UserFactory
 from tests.trade.factories import EscrowListingFactory
-from trade import services
+from trade import disputes, order_timers, services
+from trade.models import Order
 
 
 @pytest.fixture
@@ -47,11 +51,19 @@ def drive(order, status: str):
     buyer, seller = order.buyer, order.seller
     if status == "created":
         return order
+    if status == "cancelled":
+        return services.order_cancel(order_id=order.pk, by=buyer)
+    if status == "expired":  # the clock moved past the payment deadline (R-T1a)
+        later = order.created_at + timedelta(hours=settings.ORDER_PAYMENT_HOURS)
+        assert order_timers.order_expire(order_id=order.pk, now=later)
+        return Order.objects.get(pk=order.pk)
     order, _ = services.order_pay(order_id=order.pk, by=buyer)
     if status == "paid":
         return order
     if status == "refunded":
         return services.order_refund(order_id=order.pk, by=buyer, reason="不想要了")
+    if status == "disputed":
+        return disputes.order_dispute(order_id=order.pk, by=buyer, reason="卖家迟迟不发货")
     order = services.order_ship(order_id=order.pk, by=seller, tracking_no="SF1234567890")
     if status == "shipped":
         return order

@@ -20,7 +20,7 @@ def test_create_order(buyer_user, listing):
     assert body["status"] == "created" and body["total"] == "300.00" and body["id"]
     assert body["buyer"] == buyer_user.company.member_id
     assert body["seller"] == listing.company.member_id
-    assert body["actions"] == ["pay"]
+    assert body["actions"] == ["pay", "cancel"]
     assert Order.objects.get(pk=body["id"]).quantity == 3
 
 

@@ -9,7 +9,7 @@ from listings.models import Listing
 from members.models import Notice
 from tests.factories import UserFactory
 from tests.trade.factories import EscrowListingFactory
-from trade import services
+from trade import disputes, services
 from trade import state_machine as sm
 from trade.exceptions import (
     CompanyRequired,
@@ -33,7 +33,7 @@ def test_create_makes_a_created_order_at_the_fixed_price(listing, buyer_user):
     assert order.status == "created"
     assert order.seller_id == listing.company_id and order.buyer_id == buyer_user.company_id
     assert order.unit_price == Decimal("100.00") and order.total == Decimal("300.00")
-    notice = Notice.objects.get(company=listing.company, kind="trade")
+    notice = Notice.objects.get(company=listing.company, kind="order_created")
     assert "新订单" in notice.title and f"/my/orders/{order.pk}/" == notice.url
 
 
@@ -170,12 +170,21 @@ def test_refund_refused_by_the_provider_leaves_the_order_unrefunded_and_pending(
 
 
 # -- every illegal move ------------------------------------------------------------------
-ACTOR = {"pay": "buyer", "ship": "seller", "confirm": "buyer", "refund": "buyer"}
+ACTOR = {
+    "pay": "buyer",
+    "ship": "seller",
+    "confirm": "buyer",
+    "refund": "buyer",
+    "cancel": "buyer",
+    "dispute": "buyer",
+}
 
 
 def _act(action, order, company):
     if action == "pay":
         return services.order_pay(order_id=order.pk, by=company)
+    if action == "dispute":  # R-T1c (trade/disputes.py)
+        return disputes.order_dispute(order_id=order.pk, by=company, reason="货不对板")
     return getattr(services, f"order_{action}")(order_id=order.pk, by=company)
 
 

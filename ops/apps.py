@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    name = "ops"
+    verbose_name = "运维"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Celery's and Django's signals, in the web processes and the workers alike (a worker
+        # sets Django up before it takes its first task).
+        from . import broker, failures, metrics, request_id
+
+        request_id.connect()
+        failures.connect()
+        broker.connect()
+        metrics.connect()
