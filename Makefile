@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 APT_GET := $(shell command -v apt-get 2>/dev/null)
 
-.PHONY: run test lint format worker beat bench mail install messages browser check-deploy clean
+.PHONY: run test lint format worker beat bench load mail install messages browser check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,9 +75,25 @@ bench: install
 	DJANGO_SETTINGS_MODULE=marketplace.settings.local \
 	bash bench/run_all.sh
 
+# The load test of the whole site (bench/load/, README "Performance"): not part of `make test`.
+# Locust lives in a virtualenv of its own (.venv-load, bench/requirements-load.txt); PgBouncer and
+# ApacheBench are Debian's. LOAD_USERS, LOAD_SECONDS, LOAD_LISTINGS, LOAD_VARIANTS, … : run.py.
+LOAD_VENV := .venv-load
+LOAD_STAMP := $(LOAD_VENV)/.installed-requirements
+
+$(LOAD_STAMP): bench/requirements-load.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install -q --upgrade pip
+	$(LOAD_VENV)/bin/pip install -q -r bench/requirements-load.txt
+	touch $@
+
+load: messages $(LOAD_STAMP)
+	@{ command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null && command -v ab >/dev/null || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq pgbouncer apache2-utils >/dev/null); }
+	$(BIN)/python bench/load/run.py
+
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=marketplace.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	ALLOWED_HOSTS=example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) $(LOAD_VENV) db.sqlite3 media staticfiles

@@ -365,7 +365,7 @@ def index_definitions() -> dict[str, str]:
         return dict(cur.fetchall())
 
 
-def load(n: int, gen: Generator, now: datetime) -> dict:
+def load(n: int, gen: Generator, now: datetime, companies: int | None = None) -> dict:
     from listings.models import Category
     from members.models import Company, TrustPassPeriod
 
@@ -398,8 +398,9 @@ def load(n: int, gen: Generator, now: datetime) -> dict:
             )
     cat_names = {c.pk: (c.name, c.parent.name) for c in cats}
 
-    # companies: 20,000, 20% TrustPass now
-    n_companies = max(50, n // 50)
+    # companies: 20,000 (or `companies`: the load test's 10,000 for 100,000 listings), 20%
+    # TrustPass now
+    n_companies = companies or max(50, n // 50)
     ccols = [
         "member_id",
         "name",

@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.exceptions import DomainError
 
@@ -58,7 +60,7 @@ class CertificateAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # rejecting keeps the record; deleting would skip the recomputation
 
-    @admin.display(description="缩略图")
+    @admin.display(description=_("缩略图"))
     def thumb(self, obj: Certificate):
         source = obj.thumbnail or obj.image
         if not source:
@@ -69,7 +71,7 @@ class CertificateAdmin(admin.ModelAdmin):
             source.url,
         )
 
-    @admin.display(description="证书图片")
+    @admin.display(description=_("证书图片"))
     def preview(self, obj: Certificate):
         if not obj.image:
             return "—"
@@ -82,15 +84,19 @@ class CertificateAdmin(admin.ModelAdmin):
     def _can_decide(self, request) -> bool:
         return request.user.has_perm("credit.verify_certificate")
 
-    @admin.action(description="核实所选证书（计入积分）", permissions=["verify"])
+    @admin.action(description=_("核实所选证书（计入积分）"), permissions=["verify"])
     def verify_selected(self, request, queryset: QuerySet[Certificate]):
         done = 0
         for certificate_id in queryset.values_list("pk", flat=True):
             services.certificate_verify(certificate_id=certificate_id, by=request.user)
             done += 1
-        self.message_user(request, f"已核实 {done} 张证书，相关企业的信用积分将在几秒内更新。")
+        self.message_user(
+            request,
+            gettext("已核实 %(count)s 张证书，相关企业的信用积分将在几秒内更新。")
+            % {"count": done},
+        )
 
-    @admin.action(description="驳回所选证书（需填写原因）", permissions=["verify"])
+    @admin.action(description=_("驳回所选证书（需填写原因）"), permissions=["verify"])
     def reject_selected(self, request, queryset: QuerySet[Certificate]):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -105,16 +111,19 @@ class CertificateAdmin(admin.ModelAdmin):
                     done += 1
                 except DomainError as exc:
                     self.message_user(
-                        request, f"证书 {certificate_id}：{exc.detail}", messages.WARNING
+                        request,
+                        gettext("证书 %(id)s：%(detail)s")
+                        % {"id": certificate_id, "detail": exc.detail},
+                        messages.WARNING,
                     )
-            self.message_user(request, f"已驳回 {done} 张证书。")
+            self.message_user(request, gettext("已驳回 %(count)s 张证书。") % {"count": done})
             return None
         return render(
             request,
             "admin/credit/certificate/reject.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "驳回证书",
+                "title": gettext("驳回证书"),
                 "certificates": queryset.select_related("company"),
                 "form": form,
                 "action": "reject_selected",
@@ -148,14 +157,14 @@ class ReviewAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     actions = ["clear_flags"]
 
-    @admin.display(description="交易状态", ordering="order__status")
+    @admin.display(description=_("交易状态"), ordering="order__status")
     def order_status(self, obj: Review) -> str:
         return obj.order.get_status_display()
 
-    @admin.action(description="核查完毕：保留所选评价并取消标记")
+    @admin.action(description=_("核查完毕：保留所选评价并取消标记"))
     def clear_flags(self, request, queryset: QuerySet[Review]):
         done = services.review_flags_clear(review_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"已取消 {done} 条评价的核查标记。")
+        self.message_user(request, gettext("已取消 %(count)s 条评价的核查标记。") % {"count": done})
 
 
 @admin.register(CreditReference)
@@ -191,9 +200,11 @@ class CreditScoreAdmin(ReadOnlyAdmin):
     ordering = ["-total"]
     actions = ["recalculate_selected"]
 
-    @admin.action(description="按来源重新计算所选企业的信用积分")
+    @admin.action(description=_("按来源重新计算所选企业的信用积分"))
     def recalculate_selected(self, request, queryset):
         ids = list(queryset.values_list("company_id", flat=True))
         for company_id in ids:
             services.credit_recalculate_on_commit(company_id=company_id, cause="staff")
-        self.message_user(request, f"已安排重新计算 {len(ids)} 家企业的信用积分。")
+        self.message_user(
+            request, gettext("已安排重新计算 %(count)s 家企业的信用积分。") % {"count": len(ids)}
+        )

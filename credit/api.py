@@ -5,6 +5,7 @@ Thin: each view validates input with a serializer and calls a service or a selec
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import ListAPIView
@@ -17,7 +18,7 @@ from marketplace.pagination import PageNumberPagination
 from members.selectors import company_get_public, user_company
 from trade.models import Order
 
-from . import selectors, services
+from . import history_labels, selectors, services
 from .exceptions import NotAParty
 from .models import Certificate, CreditReference, Rating, Review, ScoreHistory
 
@@ -28,7 +29,7 @@ class ReviewInputSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(
         choices=Rating.choices,
         error_messages={
-            "invalid_choice": "评价只能是 positive（好评）、neutral（中评）或 negative（差评）。"
+            "invalid_choice": _("评价只能是 positive（好评）、neutral（中评）或 negative（差评）。")
         },
     )
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
@@ -57,7 +58,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 class CertificateInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=Certificate.Kind.choices,
-        error_messages={"invalid_choice": "证书类型只能是 tax、licence、product 或 other。"},
+        error_messages={"invalid_choice": _("证书类型只能是 tax、licence、product 或 other。")},
     )
     title = serializers.CharField(max_length=100)
     image = serializers.FileField()
@@ -108,10 +109,16 @@ class HistorySerializer(serializers.ModelSerializer):
     at = serializers.DateTimeField(source="created_at")
     old = serializers.IntegerField(source="old_score")
     new = serializers.IntegerField(source="new_score")
+    cause_label = serializers.SerializerMethodField(
+        help_text="原因（中文说明，如“订单 #1 交易完成”）"
+    )
 
     class Meta:
         model = ScoreHistory
-        fields = ["at", "old", "new", "cause", "breakdown"]
+        fields = ["at", "old", "new", "cause", "cause_label", "breakdown"]
+
+    def get_cause_label(self, obj) -> str:
+        return history_labels.cause_label(obj.cause)
 
 
 class RejectInputSerializer(serializers.Serializer):
@@ -353,6 +360,7 @@ class CreditArchiveSerializer(serializers.Serializer):
     breakdown = serializers.SerializerMethodField()
     archive_days = serializers.IntegerField()
     archive_years = serializers.IntegerField()
+    trustpass_since = serializers.DateField(allow_null=True, help_text="诚信通会员起始")
     reviews = ReviewCountsSerializer(source="review_counts")
     certificates = PublicCertificateSerializer(many=True)
     references = ReferenceSerializer(many=True)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CreditConfig(AppConfig):
@@ -8,7 +9,7 @@ class CreditConfig(AppConfig):
     trades (trade.signals) through credit/receivers.py."""
 
     name = "credit"
-    verbose_name = "诚信档案"
+    verbose_name = _("诚信档案")
 
     def ready(self) -> None:
         # Imported here, not at the top: Django imports apps.py while it fills the app

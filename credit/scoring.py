@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from members.rules import membership_days
+
 # R-C2: an approved identity verification is worth 10 points; revoked, they go.
 VERIFICATION_POINTS = 10
 
@@ -41,22 +43,9 @@ def covered_days(periods: Iterable[tuple[date, date]], today: date) -> int:
 
     Periods are [starts_on, ends_on) (R-M2); only days before `today` count, so a period
     that started exactly 365 days ago has covered 365 days: the first year is complete on
-    its anniversary.
+    its anniversary. The same count gives the company page its 诚信通第 N 年 (members.rules).
     """
-    clipped = sorted((start, min(end, today)) for start, end in periods if start < min(end, today))
-    total = 0
-    run_start: date | None = None
-    run_end: date | None = None
-    for start, end in clipped:
-        if run_end is None or start > run_end:
-            if run_end is not None:
-                total += (run_end - run_start).days
-            run_start, run_end = start, end
-        elif end > run_end:
-            run_end = end
-    if run_end is not None:
-        total += (run_end - run_start).days
-    return total
+    return membership_days(periods, today)
 
 
 def archive_year_points(days: int) -> int:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from listings.models import Listing
 from members import privileges
 from members.models import Company
-from members.selectors import company_periods
+from members.selectors import company_periods, company_trustpass_since
 from trade.models import Order
 
 from . import scoring
@@ -127,6 +127,9 @@ class CreditArchive:
     activity: dict
     certificates: list = field(default_factory=list)
     references: list = field(default_factory=list)
+    # 诚信通会员起始: the first TrustPass period's start, shown beside the archive years (the
+    # account's creation is the activity record's `member_since`).
+    trustpass_since: date | None = None
 
     @property
     def archive_years(self) -> int:
@@ -147,6 +150,7 @@ def credit_archive(company: Company) -> CreditArchive:
         activity=company_activity(company),
         certificates=list(certificates_public(company)) if public else [],
         references=list(references_of(company)) if public else [],
+        trustpass_since=company_trustpass_since(company),
     )
 
 

@@ -15,7 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from audit.services import Action as AuditAction
+from audit.services import audit_record
 from marketplace.exceptions import DomainError
 from marketplace.uploads import CERTIFICATE_IMAGE_MAX_BYTES, encode_jpeg, reencode_image
 from members import privileges
@@ -150,14 +153,14 @@ def certificate_upload(*, company: Company, kind: str, title: str, image, by=Non
     """R-C5: store a certificate image (at most 1 MB, re-encoded as JPEG, with a thumbnail)
     for staff to verify. It earns nothing until verified."""
     if kind not in Certificate.Kind.values:
-        message = "请选择证书类型：税务登记证、营业执照等资质证书、产品证书或其他证书荣誉。"
+        message = _("请选择证书类型：税务登记证、营业执照等资质证书、产品证书或其他证书荣誉。")
         raise DomainError(message, code="invalid_kind", rule="R-C5", fields={"kind": [message]})
     title = (title or "").strip()
     if not title:
-        message = "请填写证书名称，如“税务登记证”或“ISO9001 质量管理体系认证”。"
+        message = _("请填写证书名称，如“税务登记证”或“ISO9001 质量管理体系认证”。")
         raise DomainError(message, code="invalid", fields={"title": [message]})
     data, decoded = reencode_image(
-        image, max_bytes=CERTIFICATE_IMAGE_MAX_BYTES, label="证书图片", rule="R-C5"
+        image, max_bytes=CERTIFICATE_IMAGE_MAX_BYTES, label=_("证书图片"), rule="R-C5"
     )
     thumb = decoded.copy()
     thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
@@ -169,6 +172,21 @@ def certificate_upload(*, company: Company, kind: str, title: str, image, by=Non
         certificate.thumbnail.save(name, ContentFile(thumb_data), save=False)
         certificate.save()
     return certificate
+
+
+def _audit_certificate(
+    certificate: Certificate, action: str, by, reason: str = "", *, was_verified: bool = False
+) -> None:
+    """Issue 15: a certificate decision in the audit log, inside its transaction."""
+    audit_record(
+        action=action,
+        target=certificate,
+        by=by,
+        reason=reason,
+        company=certificate.company,
+        target_label=certificate.title,
+        details={"kind": certificate.kind, "was_verified": was_verified},
+    )
 
 
 def _lock_certificate(certificate_id: int) -> Certificate:
@@ -189,6 +207,7 @@ def certificate_verify(*, certificate_id: int, by=None) -> Certificate:
         certificate.decided_by = by
         certificate.decided_at = timezone.now()
         certificate.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
+        _audit_certificate(certificate, AuditAction.CERTIFICATE_VERIFY, by)
         credit_recalculate_on_commit(
             company_id=certificate.company_id, cause=f"certificate:{certificate.pk}:verified"
         )
@@ -200,7 +219,7 @@ def certificate_reject(*, certificate_id: int, reason: str, by=None) -> Certific
     company can act on. A rejected certificate earns nothing."""
     reason = (reason or "").strip()
     if not reason:
-        message = "请填写驳回原因，告诉企业如何改正（如“图片模糊，请上传清晰的原件照片”）。"
+        message = _("请填写驳回原因，告诉企业如何改正（如“图片模糊，请上传清晰的原件照片”）。")
         raise DomainError(
             message, code="reason_required", rule="R-C5", fields={"reason": [message]}
         )
@@ -209,13 +228,16 @@ def certificate_reject(*, certificate_id: int, reason: str, by=None) -> Certific
         if certificate.status == Certificate.Status.REJECTED:
             if certificate.reject_reason == reason[:200]:
                 return certificate
-            raise CertificateDecisionInvalid("该证书已被驳回。")
+            raise CertificateDecisionInvalid(_("该证书已被驳回。"))
         was_verified = certificate.status == Certificate.Status.VERIFIED
         certificate.status = Certificate.Status.REJECTED
         certificate.reject_reason = reason[:200]
         certificate.decided_by = by
         certificate.decided_at = timezone.now()
         certificate.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
+        _audit_certificate(
+            certificate, AuditAction.CERTIFICATE_REJECT, by, reason, was_verified=was_verified
+        )
         if was_verified:
             credit_recalculate_on_commit(
                 company_id=certificate.company_id, cause=f"certificate:{certificate.pk}:rejected"
@@ -254,18 +276,21 @@ def reference_add(
         "relation": (relation or "").strip(),
         "contact": (contact or "").strip(),
     }
-    labels = {"name": "姓名", "firm": "单位", "relation": "与本企业关系", "contact": "联系方式"}
-    missing = {k: [f"请填写{labels[k]}。"] for k, v in values.items() if not v}
+    labels = {k: CreditReference._meta.get_field(k).verbose_name for k in values}
+    missing = {
+        k: [_("请填写%(label)s。") % {"label": labels[k]}] for k, v in values.items() if not v
+    }
     if missing:
         raise DomainError(
-            "请填写完整的资信参考人信息：" + "、".join(labels[k] for k in missing) + "。",
+            _("请填写完整的资信参考人信息：%(fields)s。")
+            % {"fields": _("、").join(str(labels[k]) for k in missing)},
             code="invalid",
             rule="R-C1",
             fields=missing,
         )
     limits = {f.name: f.max_length for f in CreditReference._meta.fields if f.name in values}
     too_long = {
-        k: [f"{labels[k]}不能超过 {limits[k]} 个字符。"]
+        k: [_("%(label)s不能超过 %(max)s 个字符。") % {"label": labels[k], "max": limits[k]}]
         for k, v in values.items()
         if len(v) > limits[k]
     }
@@ -275,6 +300,6 @@ def reference_add(
 
 
 def reference_remove(*, company: Company, reference_id: int) -> None:
-    deleted, _ = CreditReference.objects.filter(pk=reference_id, company=company).delete()
+    deleted, _count = CreditReference.objects.filter(pk=reference_id, company=company).delete()
     if not deleted:
         raise ReferenceNotFound()

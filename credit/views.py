@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.exceptions import DomainError
@@ -91,7 +92,7 @@ def certificate_upload(request):
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
-            messages.success(request, "证书已上传，工作人员核实后将计入信用积分。")
+            messages.success(request, _("证书已上传，工作人员核实后将计入信用积分。"))
             return redirect("credit:my_credit")
     return _back_office(request, certificate_form=form, status=400)
 
@@ -103,14 +104,14 @@ def certificate_delete(request, certificate_id: int):
     certificate = get_object_or_404(selectors.certificates_own(company), pk=certificate_id)
     if request.method == "POST":
         services.certificate_delete(company=company, certificate_id=certificate.pk)
-        messages.success(request, f"证书“{certificate.title}”已删除。")
+        messages.success(request, _("证书“%(title)s”已删除。") % {"title": certificate.title})
         return redirect("credit:my_credit")
     return render(
         request,
         "credit/confirm_delete.html",
         {
-            "what": f"证书“{certificate.title}”",
-            "warning": "已核实的证书删除后，其积分将一并扣除。"
+            "what": _("证书“%(title)s”") % {"title": certificate.title},
+            "warning": _("已核实的证书删除后，其积分将一并扣除。")
             if certificate.status == "verified"
             else "",
         },
@@ -128,7 +129,7 @@ def reference_add(request):
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
-            messages.success(request, "资信参考人已添加。")
+            messages.success(request, _("资信参考人已添加。"))
             return redirect("credit:my_credit")
     return _back_office(request, reference_form=form, status=400)
 
@@ -140,12 +141,16 @@ def reference_delete(request, reference_id: int):
     reference = get_object_or_404(selectors.references_of(company), pk=reference_id)
     if request.method == "POST":
         services.reference_remove(company=company, reference_id=reference.pk)
-        messages.success(request, f"资信参考人“{reference.name}”已删除。")
+        messages.success(request, _("资信参考人“%(name)s”已删除。") % {"name": reference.name})
         return redirect("credit:my_credit")
     return render(
         request,
         "credit/confirm_delete.html",
-        {"what": f"资信参考人“{reference.name}（{reference.firm}）”", "warning": ""},
+        {
+            "what": _("资信参考人“%(name)s（%(firm)s）”")
+            % {"name": reference.name, "firm": reference.firm},
+            "warning": "",
+        },
     )
 
 
@@ -178,5 +183,5 @@ def review_create(request, order_id: int):
             raise Http404(exc.detail)
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "评价已提交，对方的信用积分将在几秒内更新。")
+        messages.success(request, _("评价已提交，对方的信用积分将在几秒内更新。"))
     return redirect(target)

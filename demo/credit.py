@@ -100,6 +100,9 @@ def _seed_reviews(demo_ids: list[str]) -> int:
                 )
             except DomainError:
                 continue
+            # What the worker does on commit, done here at once (R-C7), so the archive's score
+            # history shows each review as its own line ("收到会员评价 +2").
+            services.credit_recalculate(company_id=review.reviewee_id, cause=f"review:{review.pk}")
             # Date it a few days after the trade ended, so the archive reads like history.
             ended = order.completed_at or order.refunded_at or order.paid_at or order.created_at
             Review.objects.filter(pk=review.pk).update(created_at=ended + timedelta(days=1 + i % 3))
@@ -133,6 +136,9 @@ def _seed_certificates(companies: list[Company]) -> int:
             )
             if decision == "verified":
                 services.certificate_verify(certificate_id=certificate.pk)
+                services.credit_recalculate(  # as for reviews: one history line each
+                    company_id=company.pk, cause=f"certificate:{certificate.pk}:verified"
+                )
             elif decision == "rejected":
                 services.certificate_reject(
                     certificate_id=certificate.pk,

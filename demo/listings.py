@@ -149,7 +149,8 @@ def _plan(company: Company, leaves, rng: random.Random, count: int) -> list[dict
             if demand:
                 values["description"] = "急需，价格好说"  # R-L3e: too thin
         plans.append(
-            {"values": values, "fate": fate, "images": 0 if demand else rng.choice([1, 1, 2, 0])}
+            # Every supply listing has pictures (one to three); demand listings have none.
+            {"values": values, "fate": fate, "images": 0 if demand else rng.choice([1, 1, 2, 3])}
         )
     return plans
 

@@ -1,11 +1,12 @@
 """Demo companies for `seed_demo`: about 30 across provinces and industries, the
 verification agencies (R-C2) and some verification applications. Idempotent."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from credit.services import credit_recalculate_all
 from members import verification_services
 from members.models import (
     Company,
@@ -93,6 +94,10 @@ def seed(stdout) -> None:
     _seed_agencies()
     _seed_companies(stdout)
     _seed_verifications(stdout)
+    # The scores the companies start with (verification, archive years): the archive's
+    # history then opens with this row, and later events (trades, reviews, certificates)
+    # each show their own change instead of one lump under the first of them.
+    credit_recalculate_all(cause="demo")
 
 
 def _seed_agencies() -> None:
@@ -174,9 +179,14 @@ def _seed_companies(stdout) -> None:
         User.objects.create(
             username=member_id, email=company.email, company=company, password=password_hash
         )
+        # The account was opened some weeks before its first TrustPass period (or some
+        # months ago): the archive's 诚信通会员起始 never comes before 注册时间.
+        end = today + timedelta(days=30 + (i * 37) % 300)
+        first_day = _years_before(end, years) if years else today - timedelta(days=30 + i * 11)
+        registered = datetime.combine(first_day - timedelta(days=5 + (i * 13) % 40), time(9, 30))
+        Company.objects.filter(pk=company.pk).update(created_at=timezone.make_aware(registered))
         if years:
             # Consecutive yearly periods ending some months from now.
-            end = today + timedelta(days=30 + (i * 37) % 300)
             for y in range(years):
                 ends_on = _years_before(end, y)
                 TrustPassPeriod.objects.create(

@@ -7,6 +7,7 @@ exception handler (`{code, detail, rule, fields}`; 429 carries `Retry-After`).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
@@ -206,7 +207,7 @@ class ListingReportCreateApi(APIView):
     )
     def post(self, request, pk: int):
         if not selectors.listing_is_live(listing_id=pk):
-            raise ListingNotInquirable("该信息不存在或已下架，无需举报。")
+            raise ListingNotInquirable(gettext("该信息不存在或已下架，无需举报。"))
         data = ReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.report_create(reporter=request.user, listing=pk, **data.validated_data)

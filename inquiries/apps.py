@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InquiriesConfig(AppConfig):
     name = "inquiries"
-    verbose_name = "询盘与收藏"
+    verbose_name = _("询盘与收藏")
 
     def ready(self) -> None:
         # Imported here, not at the top: Django imports apps.py while it fills the app

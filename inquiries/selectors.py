@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from listings.models import Listing, ListingImage
 from members.models import Company
@@ -115,16 +116,16 @@ def inbox_unread_url(boxes: dict[str, int]) -> str:
 
 
 def _duration_text(d: timedelta | None) -> str:
-    """In Chinese: "约 35 分钟", "约 5.5 小时", "约 2 天"; "—" when there is none."""
+    """In the active language: "约 35 分钟", "约 5.5 小时", "约 2 天"; "—" when there is none."""
     if d is None:
         return "—"
     minutes = d.total_seconds() / 60
     if minutes < 60:
-        return f"约 {max(1, round(minutes))} 分钟"
+        return gettext("约 %(n)s 分钟") % {"n": max(1, round(minutes))}
     hours = minutes / 60
     if hours < 48:
-        return f"约 {round(hours, 1):g} 小时"
-    return f"约 {round(hours / 24, 1):g} 天"
+        return gettext("约 %(n)s 小时") % {"n": f"{round(hours, 1):g}"}
+    return gettext("约 %(n)s 天") % {"n": f"{round(hours / 24, 1):g}"}
 
 
 def company_response_stats(
@@ -138,7 +139,7 @@ def company_response_stats(
     Returns a dict: `received`, `answered`, `response_rate` (0..1, None without inquiries),
     `response_rate_percent`, `median_first_response` (timedelta or None),
     `median_first_response_seconds`, `median_first_response_hours`,
-    `median_first_response_text` (Chinese), `days`.
+    `median_first_response_text` (in the active language), `days`.
     """
     now = now or timezone.now()
     rows = list(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,15 +16,15 @@ from .models import Inquiry, InquiryMessage, ListingReport, Quote
 # --- input -------------------------------------------------------------------------------
 
 _MESSAGE_ERRORS = {
-    "required": "请填写留言内容（message）。",
-    "blank": "留言内容不能为空，请写明规格、数量和交货时间等。",
-    "max_length": f"留言最多 {services.MESSAGE_MAX_CHARS} 个字，请精简后再发送。",
+    "required": _("请填写留言内容（message）。"),
+    "blank": _("留言内容不能为空，请写明规格、数量和交货时间等。"),
+    "max_length": _("留言最多 {max_length} 个字，请精简后再发送。"),
 }
 _QUANTITY_ERRORS = {
-    "required": "请填写数量（quantity，正整数）。",
-    "invalid": "数量须为正整数。",
-    "min_value": "数量至少为 1。",
-    "max_value": f"数量不能超过 {services.QUANTITY_MAX}。",
+    "required": _("请填写数量（quantity，正整数）。"),
+    "invalid": _("数量须为正整数。"),
+    "min_value": _("数量至少为 1。"),
+    "max_value": _("数量不能超过 {max_value}。"),
 }
 
 
@@ -51,12 +53,12 @@ class QuoteInput(serializers.Serializer):
         decimal_places=2,
         min_value=Decimal("0.01"),
         error_messages={
-            "required": "请填写单价（unit_price，元）。",
-            "invalid": "单价须为数字，最多两位小数，例如 12800.00。",
-            "min_value": "单价必须大于 0。",
-            "max_decimal_places": "单价最多两位小数。",
-            "max_digits": "单价过大。",
-            "max_whole_digits": "单价过大。",
+            "required": _("请填写单价（unit_price，元）。"),
+            "invalid": _("单价须为数字，最多两位小数，例如 12800.00。"),
+            "min_value": _("单价必须大于 0。"),
+            "max_decimal_places": _("单价最多两位小数。"),
+            "max_digits": _("单价过大。"),
+            "max_whole_digits": _("单价过大。"),
         },
     )
     quantity = serializers.IntegerField(
@@ -214,7 +216,7 @@ class FavouriteInput(serializers.Serializer):
     def validate(self, attrs):
         if bool(attrs.get("listing")) == bool(attrs.get("member_id")):
             raise serializers.ValidationError(
-                "请指定 listing（信息 id）或 member_id（供应商），二选一。"
+                gettext("请指定 listing（信息 id）或 member_id（供应商），二选一。")
             )
         return attrs
 
@@ -222,6 +224,6 @@ class FavouriteInput(serializers.Serializer):
 class ReportInput(serializers.Serializer):
     reason = serializers.ChoiceField(
         choices=[c for c, _ in ListingReport.Reason.choices],
-        error_messages={"invalid_choice": "举报原因无效，请从给定的原因中选择。"},
+        error_messages={"invalid_choice": _("举报原因无效，请从给定的原因中选择。")},
     )
     detail = serializers.CharField(required=False, allow_blank=True, max_length=2000)

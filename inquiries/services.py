@@ -15,7 +15,10 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
+from audit.services import Action as AuditAction
+from audit.services import audit_record
 from listings.models import Listing
 from marketplace.exceptions import DomainError
 from members import privileges
@@ -31,7 +34,7 @@ from .exceptions import (
     ReportAlreadyOpen,
     TrustPassRequired,
 )
-from .models import Favourite, Inquiry, InquiryMessage, ListingReport, Quote
+from .models import STOREFRONT_SUBJECT, Favourite, Inquiry, InquiryMessage, ListingReport, Quote
 
 MESSAGE_MAX_CHARS = 2000
 QUANTITY_MAX = 100_000_000
@@ -43,26 +46,31 @@ RATE_WINDOW_SECONDS = 3600
 
 def _sender_company(user) -> Company:
     if user is None or not user.is_authenticated:
-        raise DomainError("请先登录后再发送。", code="not_authenticated", status_code=401)
-    return user_company(user, detail="您的账号尚未关联企业，无法发送询盘或报价，请联系客服。")
+        raise DomainError(gettext("请先登录后再发送。"), code="not_authenticated", status_code=401)
+    return user_company(
+        user, detail=gettext("您的账号尚未关联企业，无法发送询盘或报价，请联系客服。")
+    )
 
 
 def _clean_message(message: str | None) -> str:
     text = (message or "").strip()
     if not text:
         raise DomainError(
-            "请填写留言内容，例如您需要的规格、数量和交货时间。",
+            gettext("请填写留言内容，例如您需要的规格、数量和交货时间。"),
             code="invalid",
-            fields={"message": ["请填写留言内容，例如您需要的规格、数量和交货时间。"]},
+            fields={"message": [gettext("请填写留言内容，例如您需要的规格、数量和交货时间。")]},
         )
     if len(text) > MESSAGE_MAX_CHARS:
-        detail = f"留言最多 {MESSAGE_MAX_CHARS} 个字，当前 {len(text)} 个字，请精简后再发送。"
+        detail = gettext("留言最多 %(max)s 个字，当前 %(count)s 个字，请精简后再发送。") % {
+            "max": MESSAGE_MAX_CHARS,
+            "count": len(text),
+        }
         raise DomainError(detail, code="invalid", fields={"message": [detail]})
     return text
 
 
 def _clean_quantity(quantity, *, required: bool = False) -> int | None:
-    detail = f"数量须为 1 到 {QUANTITY_MAX} 之间的整数。"
+    detail = gettext("数量须为 1 到 %(max)s 之间的整数。") % {"max": QUANTITY_MAX}
     if quantity is None or (isinstance(quantity, str) and not quantity.strip()):
         if required:
             raise DomainError(detail, code="invalid", fields={"quantity": [detail]})
@@ -196,7 +204,7 @@ def inquiry_send(*, sender, message, quantity=None, listing=None, company=None) 
     """
     buyer = _sender_company(sender)
     if (listing is None) == (company is None):
-        raise DomainError("请指定询价的信息或商铺。", code="invalid")
+        raise DomainError(gettext("请指定询价的信息或商铺。"), code="invalid")
     body = _clean_message(message)
     qty = _clean_quantity(quantity)
     if listing is not None:
@@ -211,14 +219,16 @@ def inquiry_send(*, sender, message, quantity=None, listing=None, company=None) 
         if listing.kind == Listing.Kind.DEMAND:
             # R-M3.1: buyers of demand listings are reached by quotation, a TrustPass privilege.
             raise InquiryNotAllowed(
-                f"这是求购信息，请通过报价联系买家（报价仅限诚信通会员）：/buy-leads/{listing.pk}/quote/"
+                gettext("这是求购信息，请通过报价联系买家（报价仅限诚信通会员）：%(url)s")
+                % {"url": f"/buy-leads/{listing.pk}/quote/"}
             )
         seller, subject = listing.company, listing.title
     else:
         seller = company if isinstance(company, Company) else Company.objects.get(pk=company)
-        subject = f"来自商铺的留言：{seller.name}"
+        # Stored in Chinese, as the thread's data; Inquiry.display_subject shows it translated.
+        subject = STOREFRONT_SUBJECT % {"name": seller.name}
     if seller.pk == buyer.pk:
-        raise InquiryNotAllowed("不能向自己的企业发送询盘。")
+        raise InquiryNotAllowed(gettext("不能向自己的企业发送询盘。"))
     _rate_limit_take(sender.pk)
     thread = _thread_for_update(
         listing=listing, buyer=buyer, seller=seller, kind=Inquiry.Kind.INQUIRY, subject=subject
@@ -295,7 +305,7 @@ def inquiry_mark_all_read(*, user) -> int:
 
 
 def _clean_price(value) -> Decimal:
-    detail = "请填写大于 0 的单价（元），最多两位小数，例如 12800.00。"
+    detail = gettext("请填写大于 0 的单价（元），最多两位小数，例如 12800.00。")
     try:
         price = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -310,7 +320,7 @@ def _clean_price(value) -> Decimal:
     return price
 
 
-QUOTE_TRUSTPASS_DETAIL = (
+QUOTE_TRUSTPASS_DETAIL = gettext_lazy(
     "报价仅限诚信通会员（R-M3.1）。开通诚信通后即可查看买家联系方式并向买家报价，"
     "请到 /trustpass/ 了解并开通。"
 )
@@ -321,14 +331,14 @@ def buy_lead_for_quote(*, listing_id) -> Listing:
     try:
         listing_id = int(listing_id)
     except (TypeError, ValueError):
-        raise ListingNotInquirable("该求购信息不存在或已结束，无法报价。")
+        raise ListingNotInquirable(gettext("该求购信息不存在或已结束，无法报价。"))
     lead = (
         Listing.objects.select_related("company")
         .filter(pk=listing_id, status=Listing.Status.LIVE, kind=Listing.Kind.DEMAND)
         .first()
     )
     if lead is None:
-        raise ListingNotInquirable("该求购信息不存在或已结束，无法报价。")
+        raise ListingNotInquirable(gettext("该求购信息不存在或已结束，无法报价。"))
     return lead
 
 
@@ -340,7 +350,7 @@ def quote_send(*, sender, listing, unit_price, quantity, message) -> Quote:
     if not privileges.can_quote(company):
         raise TrustPassRequired(QUOTE_TRUSTPASS_DETAIL, rule="R-M3.1")
     if lead.company_id == company.pk:
-        raise InquiryNotAllowed("不能对自己发布的求购信息报价。")
+        raise InquiryNotAllowed(gettext("不能对自己发布的求购信息报价。"))
     price = _clean_price(unit_price)
     qty = _clean_quantity(quantity, required=True)
     body = _clean_message(message)
@@ -372,14 +382,14 @@ def quote_send(*, sender, listing, unit_price, quantity, message) -> Quote:
 def favourite_add(*, user, listing=None, company=None) -> Favourite:
     """Keep a live listing or a supplier in the user's favourites (once each)."""
     if not user.is_authenticated:
-        raise DomainError("请先登录后再收藏。", code="not_authenticated", status_code=401)
+        raise DomainError(gettext("请先登录后再收藏。"), code="not_authenticated", status_code=401)
     if (listing is None) == (company is None):
-        raise DomainError("请指定要收藏的信息或供应商。", code="invalid")
+        raise DomainError(gettext("请指定要收藏的信息或供应商。"), code="invalid")
     if listing is not None:
         listing_id = listing.pk if isinstance(listing, Listing) else listing
         listing = Listing.objects.filter(pk=listing_id, status=Listing.Status.LIVE).first()
         if listing is None:
-            raise ListingNotInquirable("该信息不存在或已下架，无法收藏。")
+            raise ListingNotInquirable(gettext("该信息不存在或已下架，无法收藏。"))
         fav, _ = Favourite.objects.get_or_create(user=user, listing=listing)
     else:
         fav, _ = Favourite.objects.get_or_create(user=user, company=company)
@@ -390,7 +400,7 @@ def favourite_add(*, user, listing=None, company=None) -> Favourite:
 def favourite_remove(*, user, favourite_id) -> None:
     deleted, _ = Favourite.objects.filter(pk=favourite_id, user_id=user.pk).delete()
     if not deleted:
-        raise DomainError("未找到该收藏，可能已删除。", code="not_found", status_code=404)
+        raise DomainError(gettext("未找到该收藏，可能已删除。"), code="not_found", status_code=404)
 
 
 # --- reports ------------------------------------------------------------------------------
@@ -400,20 +410,20 @@ def favourite_remove(*, user, favourite_id) -> None:
 def report_create(*, reporter, listing, reason: str, detail: str = "") -> ListingReport:
     """Anyone signed in reports a live listing, once while the report is open."""
     if not reporter.is_authenticated:
-        raise DomainError("请先登录后再举报。", code="not_authenticated", status_code=401)
+        raise DomainError(gettext("请先登录后再举报。"), code="not_authenticated", status_code=401)
     listing_id = listing.pk if isinstance(listing, Listing) else listing
     listing = Listing.objects.filter(pk=listing_id, status=Listing.Status.LIVE).first()
     if listing is None:
-        raise ListingNotInquirable("该信息不存在或已下架，无需举报。")
+        raise ListingNotInquirable(gettext("该信息不存在或已下架，无需举报。"))
     if reason not in ListingReport.Reason.values:
-        msg = "请从列表中选择举报原因。"
+        msg = gettext("请从列表中选择举报原因。")
         raise DomainError(msg, code="invalid", fields={"reason": [msg]})
     detail = (detail or "").strip()
     if reason == ListingReport.Reason.OTHER and not detail:
-        msg = "选择“其他”时请在补充说明中写明原因。"
+        msg = gettext("选择“其他”时请在补充说明中写明原因。")
         raise DomainError(msg, code="invalid", fields={"detail": [msg]})
     if len(detail) > MESSAGE_MAX_CHARS:
-        msg = f"补充说明最多 {MESSAGE_MAX_CHARS} 个字。"
+        msg = gettext("补充说明最多 %(max)s 个字。") % {"max": MESSAGE_MAX_CHARS}
         raise DomainError(msg, code="invalid", fields={"detail": [msg]})
     if ListingReport.objects.filter(
         listing=listing, reporter=reporter, status=ListingReport.Status.OPEN
@@ -430,15 +440,33 @@ def report_create(*, reporter, listing, reason: str, detail: str = "") -> Listin
 
 @transaction.atomic
 def report_close(*, report_id: int, by, status: str, resolution: str = "") -> ListingReport:
-    """Staff close a report as resolved (it was true) or dismissed."""
+    """Staff close a report as resolved (it was true) or dismissed, with what they did
+    (`resolution`); recorded in the audit log (issue 15)."""
     if status not in (ListingReport.Status.RESOLVED, ListingReport.Status.DISMISSED):
-        raise DomainError("处理结果只能是“已处理”或“已驳回”。", code="invalid")
-    report = ListingReport.objects.select_for_update().get(pk=report_id)
+        raise DomainError(gettext("处理结果只能是“已处理”或“已驳回”。"), code="invalid")
+    report = (
+        ListingReport.objects.select_for_update(of=("self",))
+        .select_related("listing__company")
+        .get(pk=report_id)
+    )
     if report.status != ListingReport.Status.OPEN:
         return report
     report.status = status
     report.handled_by = by
     report.handled_at = timezone.now()
-    report.resolution = resolution[:300]
+    report.resolution = (resolution or "").strip()[:300]
     report.save(update_fields=["status", "handled_by", "handled_at", "resolution"])
+    audit_record(
+        action=AuditAction.REPORT_CLOSE,
+        target=report,
+        by=by,
+        reason=report.resolution,
+        company=report.listing.company,
+        target_label=f"#{report.pk} {report.listing.title}",
+        details={
+            "status": status,
+            "report_reason": report.reason,
+            "listing_id": report.listing_id,
+        },
+    )
     return report

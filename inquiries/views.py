@@ -10,6 +10,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from listings.models import Listing
@@ -83,7 +85,7 @@ def listing_inquire(request, pk: int):
             form_add_domain_error(form, exc)
             status = 400
         else:
-            messages.success(request, "询盘已发送！卖家回复后会出现在您的收件箱中（已发送）。")
+            messages.success(request, _("询盘已发送！卖家回复后会出现在您的收件箱中（已发送）。"))
             return redirect("inquiries:inbox_thread", pk=thread.pk)
     elif request.method == "POST":
         status = 400
@@ -160,7 +162,7 @@ def inbox_reply(request, pk: int):
             _raise_if_missing(exc)
             form_add_domain_error(form, exc)
         else:
-            messages.success(request, "回复已发送。")
+            messages.success(request, _("回复已发送。"))
             return redirect("inquiries:inbox_thread", pk=thread.pk)
     return render(
         request,
@@ -180,7 +182,13 @@ def inbox_reply(request, pk: int):
 @require_POST
 def inbox_read_all(request):
     count = services.inquiry_mark_all_read(user=request.user)
-    messages.success(request, f"已将 {count} 条消息标为已读。" if count else "没有未读消息。")
+    messages.success(
+        request,
+        ngettext("已将 %(count)d 条消息标为已读。", "已将 %(count)d 条消息标为已读。", count)
+        % {"count": count}
+        if count
+        else _("没有未读消息。"),
+    )
     return redirect(_safe_next(request, reverse("inquiries:inbox")))
 
 
@@ -213,7 +221,7 @@ def buy_lead_quote(request, pk: int):
             form_add_domain_error(form, exc)
             status = exc.status_code
         else:
-            messages.success(request, "报价已发送，买家会在收件箱中看到您的报价。")
+            messages.success(request, _("报价已发送，买家会在收件箱中看到您的报价。"))
             return redirect("inquiries:inbox_thread", pk=quote.message.inquiry_id)
     elif request.method == "POST":
         status = 400
@@ -238,7 +246,7 @@ def favourite_add(request):
     try:
         if listing_id:
             if not listing_id.isdigit():
-                raise Http404("该信息不存在。")
+                raise Http404(_("该信息不存在。"))
             services.favourite_add(user=request.user, listing=int(listing_id))
             default = reverse("inquiries:favourites")
         elif member_id:
@@ -246,12 +254,12 @@ def favourite_add(request):
             services.favourite_add(user=request.user, company=company)
             default = reverse("inquiries:favourites") + "?tab=suppliers"
         else:
-            raise Http404("请指定要收藏的信息或供应商。")
+            raise Http404(_("请指定要收藏的信息或供应商。"))
     except DomainError as exc:
         _raise_if_missing(exc)
         messages.error(request, str(exc.detail))
         return redirect(_safe_next(request, reverse("inquiries:favourites")))
-    messages.success(request, "已加入收藏夹。")
+    messages.success(request, _("已加入收藏夹。"))
     return redirect(_safe_next(request, default))
 
 
@@ -264,7 +272,7 @@ def favourite_remove(request, pk: int):
     )
     if request.method == "POST":
         services.favourite_remove(user=request.user, favourite_id=fav.pk)
-        messages.success(request, "已从收藏夹移除。")
+        messages.success(request, _("已从收藏夹移除。"))
         tab = "?tab=suppliers" if fav.company_id else ""
         return redirect(_safe_next(request, reverse("inquiries:favourites") + tab))
     return render(request, "inquiries/favourites_confirm_remove.html", {"fav": fav})
@@ -289,7 +297,7 @@ def listing_report(request, pk: int):
             form_add_domain_error(form, exc)
             status = exc.status_code
         else:
-            messages.success(request, "举报已提交，工作人员会尽快核实处理。感谢您的监督！")
+            messages.success(request, _("举报已提交，工作人员会尽快核实处理。感谢您的监督！"))
             return HttpResponseRedirect(f"/listings/{listing.pk}/")
     elif request.method == "POST":
         status = 400

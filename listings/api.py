@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -157,7 +158,7 @@ class ListingImagesApi(_OwnedListingAction):
     def initial(self, request, *args, **kwargs):
         # Before authentication reads the body (SessionAuthentication's CSRF check does).
         if request.method == "POST":
-            guard_upload_request(request, limit=LISTING_UPLOAD_MAX_BYTES, label="图片")
+            guard_upload_request(request, limit=LISTING_UPLOAD_MAX_BYTES, label=gettext("图片"))
         super().initial(request, *args, **kwargs)
 
     # Not paged: a listing has at most MAX_IMAGES_PER_LISTING (6) images.
@@ -211,7 +212,7 @@ class ListingImageDetailApi(_OwnedListingAction):
         listing = self.owned(request, pk)
         image = ListingImage.objects.filter(listing=listing, pk=image_id).first()
         if image is None:
-            raise ListingNotFound("未找到该图片。")
+            raise ListingNotFound(gettext("未找到该图片。"))
         image_services.listing_image_remove(image=image)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

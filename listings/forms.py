@@ -65,7 +65,7 @@ class ListingForm(forms.Form):
             "（重复的字不计）。内容过于简单或以英文为主的信息不能通过审核。"
         ),
     )
-    unit = forms.CharField(label=_("计量单位"), max_length=10, initial="件")
+    unit = forms.CharField(label=_("计量单位"), max_length=10, initial=_("件"))
     min_order = forms.IntegerField(label=_("最小起订量"), min_value=1, initial=1)
     price = forms.DecimalField(
         label=_("单价（元）"),

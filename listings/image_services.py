@@ -13,6 +13,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .exceptions import InvalidListing, TooManyImages
 from .images import MAX_IMAGES_PER_LISTING, process_listing_upload
@@ -104,8 +105,8 @@ def listing_image_reorder(*, listing: Listing, image_ids: list[int]) -> list[Lis
     ids = [int(pk) for pk in image_ids]
     if sorted(ids) != sorted(current):
         raise InvalidListing(
-            "图片顺序需要包含该信息的每张图片各一次，请刷新页面后再试。",
-            fields={"ids": ["请列出该信息的每张图片各一次。"]},
+            gettext("图片顺序需要包含该信息的每张图片各一次，请刷新页面后再试。"),
+            fields={"ids": [gettext("请列出该信息的每张图片各一次。")]},
         )
     if ids != current and _renumber(locked, ids) and locked.status == Status.LIVE:
         _submit(locked)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from PIL import Image, ImageOps
 
 from marketplace.uploads import (
@@ -74,7 +75,7 @@ def _encode_jpeg(image: Image.Image) -> bytes:
         content = encode_jpeg(image, quality=quality, progressive=True)
         if len(content) < STORED_MAX_BYTES:
             return content
-    raise NotAnImage("图片无法压缩到 200 KB 以内，请换一张图片。")
+    raise NotAnImage(gettext("图片无法压缩到 200 KB 以内，请换一张图片。"))
 
 
 def _encode_gif(image: Image.Image) -> bytes | None:
@@ -118,7 +119,7 @@ def process_listing_upload(upload) -> ProcessedUpload:
     `upload` is a file-like object (Django UploadedFile or BytesIO). Raises FileTooLarge
     (413), NotAnImage or ImageTooLargeToDecode (400); nothing is stored here.
     """
-    validate_max_bytes(upload, LISTING_UPLOAD_MAX_BYTES, label="图片")
+    validate_max_bytes(upload, LISTING_UPLOAD_MAX_BYTES, label=gettext("图片"))
     image = open_image(upload)
     source_format = (image.format or "").upper()
     # Pixels only (orientation and colour applied): nothing else of the upload is kept.

@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.db.models import Case, Exists, OuterRef, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from members import privileges
 from members.models import Company
@@ -22,11 +23,11 @@ from .review import checks
 
 class CheckInline(admin.TabularInline):
     model = ListingCheck
-    fields = ("label", "passed", "detail", "rule", "run_at")
+    fields = ("label", "passed", "detail_text", "rule", "run_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name_plural = "自动检查结果（R-L3a–e）"
+    verbose_name_plural = _("自动检查结果（R-L3a–e）")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -38,9 +39,13 @@ class CheckInline(admin.TabularInline):
         )
         return super().get_queryset(request).order_by(order)
 
-    @admin.display(description="检查项")
+    @admin.display(description=_("检查项"))
     def label(self, obj):
         return checks.CHECK_LABELS.get(obj.code, obj.code)
+
+    @admin.display(description=_("说明"))
+    def detail_text(self, obj):
+        return checks.reason_detail(obj.code, obj.detail)
 
 
 class ImageInline(admin.TabularInline):
@@ -48,12 +53,12 @@ class ImageInline(admin.TabularInline):
     fields = ("preview", "format", "width", "height", "bytes", "position")
     readonly_fields = ("preview", "format", "width", "height", "bytes")
     extra = 0
-    verbose_name_plural = "信息图片"
+    verbose_name_plural = _("信息图片")
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="预览")
+    @admin.display(description=_("预览"))
     def preview(self, obj):
         if not obj.image:
             return "—"
@@ -67,11 +72,11 @@ class ImageInline(admin.TabularInline):
 
 
 class FailedCheckFilter(admin.SimpleListFilter):
-    title = "未通过的检查"
+    title = _("未通过的检查")
     parameter_name = "failed_check"
 
     def lookups(self, request, model_admin):
-        return [("any", "任一检查未通过"), ("none", "全部通过")] + [
+        return [("any", gettext("任一检查未通过")), ("none", gettext("全部通过"))] + [
             (code, checks.CHECK_LABELS[code]) for code in checks.CHECK_CODES
         ]
 
@@ -90,11 +95,11 @@ class FailedCheckFilter(admin.SimpleListFilter):
 class TrustPassFilter(admin.SimpleListFilter):
     """R-M3: through the members app's own TrustPass annotation, never periods directly."""
 
-    title = "诚信通会员"
+    title = _("诚信通会员")
     parameter_name = "trustpass"
 
     def lookups(self, request, model_admin):
-        return [("yes", "诚信通会员"), ("no", "普通会员")]
+        return [("yes", gettext("诚信通会员")), ("no", gettext("普通会员"))]
 
     def queryset(self, request, queryset):
         if self.value() not in ("yes", "no"):
@@ -109,20 +114,34 @@ class TrustPassFilter(admin.SimpleListFilter):
         return queryset.exclude(company__in=members)
 
 
+EXCERPT_CHARS = 60
+
+
+def description_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The first `limit` characters of a description as plain text on one line."""
+    plain = " ".join(strip_tags(text or "").split())
+    return plain if len(plain) <= limit else plain[: limit - 1] + "…"
+
+
 def _check_marks(obj) -> str:
     """Compact: all passed, or the failed checks in red (details on hover)."""
     rows = list(obj.checks.all())
     if not rows:
-        return format_html('<span style="color:#999">{}</span>', "检查中…")
+        return format_html('<span style="color:#999">{}</span>', gettext("检查中…"))
     failed = [c for c in rows if not c.passed]
     if not failed:
         return format_html(
-            '<span class="checks-ok" style="color:#1a7f37">✓ {} 项全部通过</span>', len(rows)
+            '<span class="checks-ok" style="color:#1a7f37">✓ {}</span>',
+            ngettext("%(count)d 项全部通过", "%(count)d 项全部通过", len(rows))
+            % {"count": len(rows)},
         )
     return format_html_join(
         "<br>",
         '<span class="check-failed" title="{}" style="color:#c62828">✗ {}</span>',
-        ((c.detail, checks.CHECK_LABELS.get(c.code, c.code)) for c in failed),
+        (
+            (checks.reason_detail(c.code, c.detail), checks.CHECK_LABELS.get(c.code, c.code))
+            for c in failed
+        ),
     )
 
 
@@ -147,7 +166,7 @@ LISTING_READONLY = (
 )
 LISTING_FIELDSETS = (
     (
-        "信息内容（R-L1）",
+        _("信息内容（R-L1）"),
         {
             "fields": (
                 "company_link",
@@ -166,7 +185,7 @@ LISTING_FIELDSETS = (
         },
     ),
     (
-        "审核与发布（R-L2–R-L4）",
+        _("审核与发布（R-L2–R-L4）"),
         {
             "fields": (
                 ("status", "review_round"),
@@ -209,41 +228,55 @@ class ListingAdminBase(admin.ModelAdmin):
         if values:
             services.listing_update(listing=obj, **values)
 
-    @admin.display(description="企业", ordering="company__name")
+    @admin.display(description=_("企业"), ordering="company__name")
     def company_link(self, obj):
         badge = (
-            mark_safe(' <b style="color:#ff6a00">诚信通</b>')  # noqa: S308 (constant)
+            format_html(' <b style="color:#ff6a00">{}</b>', gettext("诚信通"))
             if privileges.is_trustpass(obj.company)
             else ""
         )
+        # One line (issue 15): a long CJK name squeezed by the table wrapped a character a line.
         return format_html(
-            '<a href="{}">{}</a>{}',
+            '<span class="nowrap"><a class="company-cell" href="{}" title="{}">{}</a>{}</span>',
             reverse("admin:members_company_change", args=[obj.company_id]),
+            obj.company.name,
             obj.company.name,
             badge,
         )
 
-    @admin.display(description="自动检查")
+    @admin.display(description=_("标题 / 描述摘要"), ordering="title")
+    def title_excerpt(self, obj):
+        """The title, and under it the description's first words (issue 15)."""
+        return format_html(
+            '<span class="title-excerpt"><strong>{}</strong><span class="excerpt">{}</span></span>',
+            obj.title,
+            description_excerpt(obj.description),
+        )
+
+    @admin.display(description=_("自动检查"))
     def check_marks(self, obj):
         return _check_marks(obj)
 
-    @admin.display(description="图片")
+    @admin.display(description=_("图片"))
     def thumb(self, obj):
         images = list(obj.images.all())
         if not images:
-            return format_html('<span style="color:#999">{}</span>', "无图")
+            return format_html('<span style="color:#999">{}</span>', gettext("无图"))
         return format_html(
             '<img src="{}" alt="" width="48" height="48" style="border:1px solid #ddd"> ×{}',
             images[0].image.url,
             len(images),
         )
 
-    @admin.display(description="未通过原因")
+    @admin.display(description=_("未通过原因"))
     def reasons_display(self, obj):
         if not obj.rejection_reasons:
             return "—"
         return format_html_join(
             "",
             "<p><code>{}</code> {}</p>",
-            ((r.get("rule", ""), r.get("detail", "")) for r in obj.rejection_reasons),
+            (
+                (r.get("rule", ""), checks.reason_detail(r.get("code", ""), r.get("detail", "")))
+                for r in obj.rejection_reasons
+            ),
         )

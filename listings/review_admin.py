@@ -18,6 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.exceptions import DomainError
 
@@ -29,11 +31,11 @@ from .review.deadline import format_duration
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    title = "审核时限"
+    title = _("审核时限")
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", "已超时"), ("no", "未超时")]
+        return [("yes", gettext("已超时")), ("no", gettext("未超时"))]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -49,7 +51,7 @@ class ModerationMixin:
 
     actions = ["approve_selected", "reject_selected"]
 
-    @admin.action(description="审核通过所选信息", permissions=["change"])
+    @admin.action(description=_("审核通过所选信息"), permissions=["change"])
     def approve_selected(self, request, queryset):
         done, refused = 0, []
         for listing in queryset:
@@ -57,13 +59,25 @@ class ModerationMixin:
                 services.listing_approve(listing=listing, by=request.user)
                 done += 1
             except DomainError as exc:
-                refused.append(f"“{listing.title}”：{exc.detail}")
+                refused.append(
+                    gettext("“%(title)s”：%(error)s")
+                    % {"title": listing.title, "error": exc.detail}
+                )
         if done:
-            self.message_user(request, f"已通过 {done} 条信息，已上网。", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "已通过 %(count)d 条信息，已上网。", "已通过 %(count)d 条信息，已上网。", done
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
         for line in refused:
-            self.message_user(request, f"未能通过 {line}", messages.ERROR)
+            self.message_user(
+                request, gettext("未能通过 %(line)s") % {"line": line}, messages.ERROR
+            )
 
-    @admin.action(description="驳回所选信息（填写原因）", permissions=["change"])
+    @admin.action(description=_("驳回所选信息（填写原因）"), permissions=["change"])
     def reject_selected(self, request, queryset):
         if "apply" in request.POST:
             form = RejectForm(request.POST)
@@ -79,13 +93,25 @@ class ModerationMixin:
                         )
                         done += 1
                     except DomainError as exc:
-                        refused.append(f"“{listing.title}”：{exc.detail}")
+                        refused.append(
+                            gettext("“%(title)s”：%(error)s")
+                            % {"title": listing.title, "error": exc.detail}
+                        )
                 if done:
                     self.message_user(
-                        request, f"已驳回 {done} 条信息，卖家已收到站内信和邮件。", messages.SUCCESS
+                        request,
+                        ngettext(
+                            "已驳回 %(count)d 条信息，卖家已收到站内信和邮件。",
+                            "已驳回 %(count)d 条信息，卖家已收到站内信和邮件。",
+                            done,
+                        )
+                        % {"count": done},
+                        messages.SUCCESS,
                     )
                 for line in refused:
-                    self.message_user(request, f"未能驳回 {line}", messages.ERROR)
+                    self.message_user(
+                        request, gettext("未能驳回 %(line)s") % {"line": line}, messages.ERROR
+                    )
                 return None
         else:
             form = RejectForm()
@@ -94,7 +120,7 @@ class ModerationMixin:
             "admin/listings/reject.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "驳回信息",
+                "title": gettext("驳回信息"),
                 "form": form,
                 "listings": queryset,
                 "selected": queryset.values_list("pk", flat=True),
@@ -131,9 +157,18 @@ class ModerationMixin:
         try:
             services.listing_approve(listing=listing, by=request.user)
         except DomainError as exc:
-            self.message_user(request, f"未能通过“{listing.title}”：{exc.detail}", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("未能通过“%(title)s”：%(error)s")
+                % {"title": listing.title, "error": exc.detail},
+                messages.ERROR,
+            )
         else:
-            self.message_user(request, f"“{listing.title}”已审核通过并上网。", messages.SUCCESS)
+            self.message_user(
+                request,
+                gettext("“%(title)s”已审核通过并上网。") % {"title": listing.title},
+                messages.SUCCESS,
+            )
         return self._back()
 
     def reject_view(self, request, pk: int):
@@ -150,10 +185,14 @@ class ModerationMixin:
                     detail=form.cleaned_data["detail"],
                 )
             except DomainError as exc:
-                self.message_user(request, f"未能驳回：{exc.detail}", messages.ERROR)
+                self.message_user(
+                    request, gettext("未能驳回：%(error)s") % {"error": exc.detail}, messages.ERROR
+                )
             else:
                 self.message_user(
-                    request, f"“{listing.title}”已驳回，卖家已收到通知。", messages.SUCCESS
+                    request,
+                    gettext("“%(title)s”已驳回，卖家已收到通知。") % {"title": listing.title},
+                    messages.SUCCESS,
                 )
             return self._back()
         return TemplateResponse(
@@ -161,7 +200,7 @@ class ModerationMixin:
             "admin/listings/reject.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "驳回信息",
+                "title": gettext("驳回信息"),
                 "form": form,
                 "listings": [listing],
                 "single": True,
@@ -176,15 +215,14 @@ class ReviewQueueAdmin(ModerationMixin, ListingAdminBase):
 
     list_display = (
         "deadline",
-        "title",
+        "title_excerpt",
         "kind",
         "company_link",
         "category",
         "check_marks",
         "thumb",
-        "submitted_at",
     )
-    list_display_links = ("title",)
+    list_display_links = ("title_excerpt",)
     list_filter = (
         OverdueFilter,
         "kind",
@@ -201,21 +239,31 @@ class ReviewQueueAdmin(ModerationMixin, ListingAdminBase):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=Listing.Status.PENDING_REVIEW)
 
-    @admin.display(description="审核截止", ordering="review_deadline")
+    def has_delete_permission(self, request, obj=None):
+        # A queue is for decisions: approve or reject (both recorded), never delete.
+        return False
+
+    @admin.display(description=_("审核截止"), ordering="review_deadline")
     def deadline(self, obj):
         if obj.review_deadline is None:
             return "—"
         local = timezone.localtime(obj.review_deadline)
         if obj.review_deadline < timezone.now():
             late = format_duration((timezone.now() - obj.review_deadline).total_seconds())
+            # Two short lines (issue 15): the time, then how late; the column stays narrow.
             return format_html(
-                '<strong class="overdue" style="color:#fff;background:#c62828;padding:2px 6px;'
-                'border-radius:3px">{} 已超时 {}</strong>',
+                '<span class="deadline-cell"><strong class="overdue" style="color:#fff;'
+                'background:#c62828;padding:2px 6px;border-radius:3px">{}</strong>'
+                '<small class="late">{}</small></span>',
                 local.strftime("%m-%d %H:%M"),
-                late,
+                gettext("已超时 %(late)s") % {"late": late},
             )
         left = format_duration((obj.review_deadline - timezone.now()).total_seconds())
-        return format_html("{} <small>（剩 {}）</small>", local.strftime("%m-%d %H:%M"), left)
+        return format_html(
+            '<span class="deadline-cell">{}<small>{}</small></span>',
+            local.strftime("%m-%d %H:%M"),
+            gettext("（剩 %(left)s）") % {"left": left},
+        )
 
     def changelist_view(self, request, extra_context=None):
         stats = selectors.time_to_live_stats(days=7)

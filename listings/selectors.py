@@ -17,16 +17,23 @@ def category_tree() -> list[Category]:
 
 
 def newest_live(*, limit: int = 12, kind: str | None = None) -> list[Listing]:
-    qs = (
-        Listing.objects.live()
+    """The newest live listings, of one kind or of all. Read one kind at a time through the
+    index (kind, published_at): across kinds PostgreSQL read and sorted every live listing,
+    120 ms at 100,000 on each home page (issue 16's load test)."""
+    live = Listing.objects.live().exclude(published_at=None)
+    newest: list[tuple] = []
+    for k in [kind] if kind else Listing.Kind.values:
+        found = live.filter(kind=k).order_by("-published_at", "-pk")
+        newest += found.values_list("published_at", "pk")[:limit]
+    ids = [pk for _at, pk in sorted(newest, reverse=True)[:limit]]
+    return list(
+        Listing.objects.filter(pk__in=ids)
         .select_related("company", "category")
         .prefetch_related(
             Prefetch("images", queryset=ListingImage.objects.order_by("position", "id"))
         )
+        .order_by("-published_at", "-pk")
     )
-    if kind:
-        qs = qs.filter(kind=kind)
-    return list(qs.order_by("-published_at")[:limit])
 
 
 # --- Listings (issue 3: R-L1–R-L5) ---------------------------------------------------------
@@ -99,6 +106,19 @@ def company_listings(company, *, status: str | None = None):
     if status:
         qs = qs.filter(status=status)
     return qs
+
+
+def company_live_listings(company):
+    """The live listings a company shows on its public page (newest first), each with its
+    images in order (the first on the card)."""
+    return (
+        Listing.objects.live()
+        .filter(company=company)
+        .prefetch_related(
+            Prefetch("images", queryset=ListingImage.objects.order_by("position", "id"))
+        )
+        .order_by("-published_at", "-id")
+    )
 
 
 def review_queue():

@@ -19,7 +19,12 @@ from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from audit.services import Action as AuditAction
+from audit.services import audit_record
 from marketplace.queueing import enqueue
 from members.models import Company, Notice
 from members.notices import notify
@@ -108,7 +113,10 @@ def _apply(listing: Listing, values: dict) -> list[str]:
     changed = []
     for name, value in values.items():
         if name not in EDITABLE_FIELDS:
-            raise InvalidListing(f"字段 {name} 不能修改。", fields={name: ["该字段不能修改。"]})
+            raise InvalidListing(
+                _("字段 %(name)s 不能修改。") % {"name": name},
+                fields={name: [_("该字段不能修改。")]},
+            )
         if name in ("price", "price_max"):
             value = validation.decimal_field(value, name)
         elif name == "price_tiers":
@@ -117,7 +125,9 @@ def _apply(listing: Listing, values: dict) -> list[str]:
             if not isinstance(value, Category):
                 value = Category.objects.filter(pk=value).first()
             if value is None:
-                raise InvalidListing("请选择类目。", fields={"category": ["所选类目不存在。"]})
+                raise InvalidListing(
+                    _("请选择类目。"), fields={"category": [_("所选类目不存在。")]}
+                )
         elif isinstance(value, str):
             value = value.strip()
         attr = "category_id" if name == "category" else name
@@ -180,8 +190,8 @@ def listing_submit(*, listing: Listing) -> Listing:
     if locked.status not in SUBMITTABLE:
         raise InvalidTransition(
             {
-                Status.PENDING_REVIEW: "该信息已在审核中，请耐心等待审核结果。",
-                Status.LIVE: "该信息已在网上；如需更新发布时间请使用“重发”，修改内容请编辑。",
+                Status.PENDING_REVIEW: _("该信息已在审核中，请耐心等待审核结果。"),
+                Status.LIVE: _("该信息已在网上；如需更新发布时间请使用“重发”，修改内容请编辑。"),
             }.get(locked.status, InvalidTransition.default_detail)
         )
     validation.validate(locked)
@@ -235,6 +245,14 @@ def _publish(listing: Listing, *, by, now) -> None:
     listing.rejection_reasons = []
     listing.withdrawn_at = None
     listing.save()
+    # Issue 15: who approved (None: published by the automatic review, LISTING_AUTO_PUBLISH_CLEAN).
+    audit_record(
+        action=AuditAction.LISTING_APPROVE,
+        target=listing,
+        by=by,
+        company=listing.company,
+        details={"review_round": listing.review_round, "automatic": by is None},
+    )
     signals.listing_published.send(sender=Listing, listing_id=listing.pk)
     # The submit page promised "结果会在站内信和邮件中通知您" (once: under the row lock).
     notify(
@@ -254,7 +272,8 @@ def listing_approve(*, listing: Listing, by) -> Listing:
         raise ChecksFailed()
     if locked.status != Status.PENDING_REVIEW:
         raise InvalidTransition(
-            f"该信息当前状态为“{locked.get_status_display()}”，只有审核中的信息可以审核通过。"
+            _("该信息当前状态为“%(status)s”，只有审核中的信息可以审核通过。")
+            % {"status": locked.get_status_display()}
         )
     if locked.checked_at is None:
         raise ChecksPending()
@@ -271,22 +290,26 @@ def rejection_reasons_for(codes, detail: str = "") -> list[dict]:
     unknown = [c for c in codes if c not in known]
     if not codes or unknown:
         raise InvalidRejection(
-            "请选择未通过原因：" + "、".join(checks.CHECK_CODES) + " 或 other。",
-            fields={"codes": ["请至少选择一个有效的未通过原因。"]},
+            _("请选择未通过原因：%(codes)s 或 other。")
+            % {"codes": pgettext("list separator", "、").join(checks.CHECK_CODES)},
+            fields={"codes": [_("请至少选择一个有效的未通过原因。")]},
         )
     if STAFF_OTHER_CODE in codes and not detail:
         raise InvalidRejection(
-            "选择“其他原因”时请填写说明，告诉卖家如何修改。",
-            fields={"detail": ["请填写驳回说明。"]},
+            _("选择“其他原因”时请填写说明，告诉卖家如何修改。"),
+            fields={"detail": [_("请填写驳回说明。")]},
         )
+    # The stored reasons are Chinese whoever rejects (the API gives them as they are);
+    # pages show them in the reader's language (checks.reason_detail).
     reasons = []
     for code in codes:
         if code == STAFF_OTHER_CODE:
-            reasons.append({"code": code, "detail": f"其他原因：{detail}", "rule": "R-L3"})
+            text = checks.STAFF_OTHER % {"note": detail}
+            reasons.append({"code": code, "detail": text, "rule": "R-L3"})
             continue
         text = checks.REASON_TEXTS[code]
         if detail:
-            text = f"{text}（审核说明：{detail}）"
+            text = checks.STAFF_NOTE % {"reason": text, "note": detail}
         reasons.append({"code": code, "detail": text, "rule": checks.CHECK_RULES[code]})
     return reasons
 
@@ -300,7 +323,8 @@ def listing_reject(
     locked = _lock(listing)
     if locked.status != Status.PENDING_REVIEW:
         raise InvalidTransition(
-            f"该信息当前状态为“{locked.get_status_display()}”，只有审核中的信息可以驳回。"
+            _("该信息当前状态为“%(status)s”，只有审核中的信息可以驳回。")
+            % {"status": locked.get_status_display()}
         )
     if reasons is None:
         reasons = rejection_reasons_for(codes, detail)
@@ -314,17 +338,41 @@ def _reject(listing: Listing, *, reasons: list[dict], by, now) -> None:
     listing.reviewed_at = now
     listing.reviewed_by = by
     listing.save(update_fields=list(review_store.REJECTION_FIELDS))
+    audit_record(company=listing.company, **rejection_audit(listing, reasons, by=by))
     # No dedupe key needed: the status change and this notice share one transaction, under
     # the row lock, and a rejection happens once per review round. The notice service
     # e-mails it on commit, at most once, and its sweep covers a lost message.
     notify(company=listing.company, **rejection_notice(listing.pk, listing.title, reasons))
 
 
+def rejection_audit(listing: Listing, reasons: list[dict], *, by) -> dict:
+    """Issue 15: the `audit_record` arguments of a rejection (besides the company): who
+    (None: the automatic checks), why (every reason), and the codes."""
+    return {
+        "action": AuditAction.LISTING_REJECT,
+        "target": listing,
+        "by": by,
+        "reason": "\n".join(str(r.get("detail", "")) for r in reasons),
+        "details": {
+            "codes": [r.get("code", "") for r in reasons],
+            "review_round": listing.review_round,
+            "automatic": by is None,
+        },
+    }
+
+
+_reason_detail = lazy(checks.reason_detail, str)
+
+
 def rejection_notice(listing_id: int, title: str, reasons: list[dict]) -> dict:
-    """R-L3: the `notify` arguments of a rejection (besides the company), with every reason."""
+    """R-L3: the `notify` arguments of a rejection (besides the company), with every reason;
+    each reason's detail is rendered in the notice's language (the stored one is Chinese)."""
+    shown = [
+        {**r, "detail": _reason_detail(r.get("code", ""), r.get("detail", ""))} for r in reasons
+    ]
     return {
         "event": "listing_rejected",
-        "context": {"title": title, "reasons": reasons},
+        "context": {"title": title, "reasons": shown},
         "url": reverse("listings:manage", args=[listing_id]),
     }
 
@@ -338,7 +386,7 @@ def listing_refresh(*, listing: Listing, now=None) -> Listing:
     calendar day (Asia/Shanghai)."""
     locked = _lock(listing)
     if locked.status != Status.LIVE:
-        raise InvalidTransition("只有已上网的信息可以重发。")
+        raise InvalidTransition(_("只有已上网的信息可以重发。"))
     now = now or timezone.now()
     if locked.refreshed_at and (
         timezone.localtime(locked.refreshed_at).date() == timezone.localtime(now).date()
@@ -352,15 +400,25 @@ def listing_refresh(*, listing: Listing, now=None) -> Listing:
 
 
 @transaction.atomic
-def listing_withdraw(*, listing: Listing, by=None) -> Listing:
-    """R-L2: live (or pending) → withdrawn, by the owner or staff; it leaves search at once."""
+def listing_withdraw(*, listing: Listing, by=None, reason: str = "") -> Listing:
+    """R-L2: live (or pending) → withdrawn, by the owner or staff; it leaves search at once.
+    A staff withdrawal (`by` is staff) is recorded in the audit log with its `reason`."""
     locked = _lock(listing)
     if locked.status not in WITHDRAWABLE:
-        raise InvalidTransition("只有已上网或审核中的信息可以下架。")
+        raise InvalidTransition(_("只有已上网或审核中的信息可以下架。"))
     was_live = locked.status == Status.LIVE
     locked.status = Status.WITHDRAWN
     locked.withdrawn_at = timezone.now()
     locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    if by is not None and by.is_staff:
+        audit_record(
+            action=AuditAction.LISTING_WITHDRAW,
+            target=locked,
+            by=by,
+            reason=(reason or "").strip(),
+            company=locked.company,
+            details={"was": Status.LIVE if was_live else Status.PENDING_REVIEW},
+        )
     if was_live:
         _announce_change(locked.pk)
     return _refresh_instance(listing, locked)

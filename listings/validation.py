@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .exceptions import InvalidListing
 from .models import Listing
@@ -19,9 +20,15 @@ def decimal_field(value, field: str) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise InvalidListing(f"{field}必须是数字。", fields={field: ["请填写数字，如 12.50。"]})
+        raise InvalidListing(
+            _("%(field)s必须是数字。") % {"field": field},
+            fields={field: [_("请填写数字，如 12.50。")]},
+        )
     if not number.is_finite():
-        raise InvalidListing(f"{field}必须是数字。", fields={field: ["请填写数字，如 12.50。"]})
+        raise InvalidListing(
+            _("%(field)s必须是数字。") % {"field": field},
+            fields={field: [_("请填写数字，如 12.50。")]},
+        )
     return number.quantize(Decimal("0.01"))
 
 
@@ -32,8 +39,12 @@ def normalise_price_tiers(tiers) -> list[dict]:
         return []
     if not isinstance(tiers, list | tuple) or len(tiers) > MAX_PRICE_TIERS:
         raise InvalidListing(
-            "阶梯价格格式有误。",
-            fields={"price_tiers": [f"最多 {MAX_PRICE_TIERS} 档，每档填写起订量和单价。"]},
+            _("阶梯价格格式有误。"),
+            fields={
+                "price_tiers": [
+                    _("最多 %(count)s 档，每档填写起订量和单价。") % {"count": MAX_PRICE_TIERS}
+                ]
+            },
         )
     out: list[dict] = []
     for tier in tiers:
@@ -42,18 +53,18 @@ def normalise_price_tiers(tiers) -> list[dict]:
             price = Decimal(str(tier["price"])).quantize(Decimal("0.01"))
         except (KeyError, TypeError, ValueError, InvalidOperation):
             raise InvalidListing(
-                "阶梯价格格式有误。",
-                fields={"price_tiers": ["每档需填写起订量（整数）和单价（数字）。"]},
+                _("阶梯价格格式有误。"),
+                fields={"price_tiers": [_("每档需填写起订量（整数）和单价（数字）。")]},
             )
         if qty < 1 or not price.is_finite() or price <= 0:
             raise InvalidListing(
-                "阶梯价格有误。",
-                fields={"price_tiers": ["起订量至少为 1，单价必须大于 0。"]},
+                _("阶梯价格有误。"),
+                fields={"price_tiers": [_("起订量至少为 1，单价必须大于 0。")]},
             )
         if out and qty <= out[-1]["min_qty"]:
             raise InvalidListing(
-                "阶梯价格的起订量必须逐档增加。",
-                fields={"price_tiers": ["请按起订量从小到大填写，如 1 件、100 件、1000 件。"]},
+                _("阶梯价格的起订量必须逐档增加。"),
+                fields={"price_tiers": [_("请按起订量从小到大填写，如 1 件、100 件、1000 件。")]},
             )
         out.append({"min_qty": qty, "price": str(price)})
     return out
@@ -63,33 +74,33 @@ def validate(listing: Listing) -> None:
     """R-L1: field rules, with Chinese messages that say how to fix the input."""
     errors: dict[str, list[str]] = {}
     if not (listing.title or "").strip():
-        errors["title"] = ["请填写产品名称，如“不锈钢无缝钢管”。"]
+        errors["title"] = [_("请填写产品名称，如“不锈钢无缝钢管”。")]
     if not (listing.keyword or "").strip():
-        errors["keyword"] = ["请填写一个产品关键字，如“无缝钢管”，买家搜索时会用到。"]
+        errors["keyword"] = [_("请填写一个产品关键字，如“无缝钢管”，买家搜索时会用到。")]
     if not (listing.description or "").strip():
-        errors["description"] = ["请填写详细说明：产品用途、材质、性能、包装、售后等。"]
+        errors["description"] = [_("请填写详细说明：产品用途、材质、性能、包装、售后等。")]
     category = listing.category if listing.category_id else None
     if category is None:
-        errors["category"] = ["请选择类目。"]
+        errors["category"] = [_("请选择类目。")]
     elif category.children.exists():
-        errors["category"] = [f"请选择“{category.name}”下的二级类目。"]
+        errors["category"] = [_("请选择“%(name)s”下的二级类目。") % {"name": category.name}]
     if listing.price is not None and listing.price <= 0:
-        errors["price"] = ["单价必须大于 0；价格面议请留空。"]
+        errors["price"] = [_("单价必须大于 0；价格面议请留空。")]
     if listing.price_max is not None:
         if listing.price is None:
-            errors["price"] = ["填写价格区间时请同时填写最低价。"]
+            errors["price"] = [_("填写价格区间时请同时填写最低价。")]
         elif listing.price_max < listing.price:
-            errors["price_max"] = ["最高价不能低于最低价。"]
+            errors["price_max"] = [_("最高价不能低于最低价。")]
     if listing.fixed_price and listing.price is None:
-        errors["price"] = ["一口价信息必须填写单价，买家将按此价格直接下单。"]
+        errors["price"] = [_("一口价信息必须填写单价，买家将按此价格直接下单。")]
     if listing.fixed_price and listing.price_max is not None:
-        errors["price_max"] = ["一口价是一个确定的单价，请不要填写价格区间。"]
+        errors["price_max"] = [_("一口价是一个确定的单价，请不要填写价格区间。")]
     if listing.validity_days not in Listing.Validity.values:
-        errors["validity_days"] = ["信息有效期只能选择 7 天、30 天或 90 天。"]
+        errors["validity_days"] = [_("信息有效期只能选择 7 天、30 天或 90 天。")]
     if listing.kind not in Listing.Kind.values:
-        errors["kind"] = ["请选择信息类型：供应或求购。"]
+        errors["kind"] = [_("请选择信息类型：供应或求购。")]
     if (listing.min_order or 0) < 1:
-        errors["min_order"] = ["最小起订量至少为 1。"]
+        errors["min_order"] = [_("最小起订量至少为 1。")]
     try:
         listing.full_clean(
             exclude=[
@@ -110,7 +121,10 @@ def validate(listing: Listing) -> None:
     if errors:
         first_field, first = next(iter(errors.items()))
         label = _label(first_field)
-        raise InvalidListing(f"{label}：{first[0]}" if label else first[0], fields=errors)
+        raise InvalidListing(
+            _("%(label)s：%(error)s") % {"label": label, "error": first[0]} if label else first[0],
+            fields=errors,
+        )
 
 
 def _label(field: str) -> str:

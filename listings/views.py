@@ -40,6 +40,16 @@ STATUS_TABS = [
 ]
 
 
+def _reasons(listing: Listing | None) -> list[dict]:
+    """R-L3: the listing's rejection reasons, each `detail` in the reader's language."""
+    if listing is None:
+        return []
+    return [
+        {**r, "detail": checks.reason_detail(r.get("code", ""), r.get("detail", ""))}
+        for r in listing.rejection_reasons or []
+    ]
+
+
 def _owned(request, pk: int) -> Listing:
     try:
         return selectors.listing_get_owned(listing_id=pk, user=request.user)
@@ -173,7 +183,11 @@ def listing_edit(request, pk: int):
                 return redirect("listings:manage", pk=listing.pk)
     else:
         form = ListingForm(initial=ListingForm.initial_from(listing))
-    return render(request, "listings/form.html", {"form": form, "listing": listing})
+    return render(
+        request,
+        "listings/form.html",
+        {"form": form, "listing": listing, "rejection_reasons": _reasons(listing)},
+    )
 
 
 @login_required
@@ -186,7 +200,11 @@ def listing_manage(request, pk: int):
     )
     order = {code: i for i, code in enumerate(checks.CHECK_CODES)}
     check_rows = [
-        {"label": checks.CHECK_LABELS.get(c.code, c.code), "check": c}
+        {
+            "label": checks.CHECK_LABELS.get(c.code, c.code),
+            "check": c,
+            "detail": checks.reason_detail(c.code, c.detail),
+        }
         for c in sorted(listing.checks.all(), key=lambda c: order.get(c.code, 99))
     ]
     return render(
@@ -200,6 +218,7 @@ def listing_manage(request, pk: int):
             "max_images": MAX_IMAGES_PER_LISTING,
             "max_upload_bytes": LISTING_UPLOAD_MAX_BYTES,
             "check_rows": check_rows,
+            "rejection_reasons": _reasons(listing),
             "can_submit": listing.status in services.SUBMITTABLE,
             "can_refresh": listing.status == Listing.Status.LIVE and not refreshed_today,
             "refreshed_today": refreshed_today,
@@ -275,7 +294,7 @@ def listing_image_upload(request, pk: int):
     (the CSRF check reads the body)."""
     _owned(request, pk)
     try:
-        guard_upload_request(request, limit=LISTING_UPLOAD_MAX_BYTES, label="图片")
+        guard_upload_request(request, limit=LISTING_UPLOAD_MAX_BYTES, label=_("图片"))
         return _image_upload(request, pk)
     except FileTooLarge as exc:
         messages.error(request, exc.detail)

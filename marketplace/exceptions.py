@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 from rest_framework import status
 from rest_framework.response import Response
@@ -23,7 +25,7 @@ class DomainError(Exception):
     code = "invalid"
     status_code = 400
     rule: str | None = None
-    default_detail = "请求无效。"
+    default_detail = _("请求无效。")
 
     def __init__(
         self,
@@ -54,31 +56,31 @@ class DomainError(Exception):
 class NotFound(DomainError):
     code = "not_found"
     status_code = 404
-    default_detail = "未找到该对象，或您无权查看。"
+    default_detail = _("未找到该对象，或您无权查看。")
 
 
 class Conflict(DomainError):
     code = "conflict"
     status_code = 409
-    default_detail = "与当前状态冲突。"
+    default_detail = _("与当前状态冲突。")
 
 
 class Forbidden(DomainError):
     code = "permission_denied"
     status_code = 403
-    default_detail = "您没有执行此操作的权限。"
+    default_detail = _("您没有执行此操作的权限。")
 
 
 class TrustPassRequired(Forbidden):
     code = "trustpass_required"
     rule = "R-M3"
-    default_detail = "此功能仅限诚信通会员使用，请先开通诚信通（/trustpass/）。"
+    default_detail = _("此功能仅限诚信通会员使用，请先开通诚信通（/trustpass/）。")
 
 
 class FileTooLarge(DomainError):
     code = "file_too_large"
     status_code = 413
-    default_detail = "文件过大。"
+    default_detail = _("文件过大。")
 
 
 class ServiceUnavailable(DomainError):
@@ -86,20 +88,20 @@ class ServiceUnavailable(DomainError):
 
     code = "service_unavailable"
     status_code = 503
-    default_detail = "系统暂时无法访问数据库，请稍后重试。"
+    default_detail = _("系统暂时无法访问数据库，请稍后重试。")
     retry_after = RETRY_AFTER_SECONDS
 
 
 _DRF_CODES = {
-    drf.NotAuthenticated: ("not_authenticated", "请先登录（提供 Token 或登录会话）。"),
-    drf.AuthenticationFailed: ("authentication_failed", "身份验证失败：Token 无效或已过期。"),
-    drf.PermissionDenied: ("permission_denied", "您没有执行此操作的权限。"),
-    drf.NotFound: ("not_found", "未找到该对象，或您无权查看。"),
-    drf.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法。"),
-    drf.Throttled: ("rate_limited", "请求过于频繁，请稍后再试。"),
-    drf.ParseError: ("parse_error", "请求内容无法解析，请发送合法的 JSON。"),
-    drf.UnsupportedMediaType: ("unsupported_media_type", "不支持的内容类型。"),
-    drf.NotAcceptable: ("not_acceptable", "无法提供所请求的格式。"),
+    drf.NotAuthenticated: ("not_authenticated", _("请先登录（提供 Token 或登录会话）。")),
+    drf.AuthenticationFailed: ("authentication_failed", _("身份验证失败：Token 无效或已过期。")),
+    drf.PermissionDenied: ("permission_denied", _("您没有执行此操作的权限。")),
+    drf.NotFound: ("not_found", _("未找到该对象，或您无权查看。")),
+    drf.MethodNotAllowed: ("method_not_allowed", _("不支持该请求方法。")),
+    drf.Throttled: ("rate_limited", _("请求过于频繁，请稍后再试。")),
+    drf.ParseError: ("parse_error", _("请求内容无法解析，请发送合法的 JSON。")),
+    drf.UnsupportedMediaType: ("unsupported_media_type", _("不支持的内容类型。")),
+    drf.NotAcceptable: ("not_acceptable", _("无法提供所请求的格式。")),
 }
 
 
@@ -139,18 +141,24 @@ def api_exception_handler(exc, context):
         return None
     if isinstance(exc, drf.ValidationError):
         fields = _flatten(exc.detail)
-        first = next(iter(fields.values()), ["输入有误。"])[0]
+        first = next(iter(fields.values()), [gettext("输入有误。")])[0]
         field_name = next(iter(fields), "")
-        detail = first if field_name in ("", "non_field_errors") else f"{field_name}：{first}"
+        detail = (
+            first
+            if field_name in ("", "non_field_errors")
+            else gettext("%(field)s：%(error)s") % {"field": field_name, "error": first}
+        )
         response.data = {"code": "invalid", "detail": detail, "rule": None, "fields": fields}
         return response
-    code, detail = "error", str(getattr(exc, "detail", "")) or "请求失败。"
+    code, detail = "error", str(getattr(exc, "detail", "")) or gettext("请求失败。")
     for cls, (c, d) in _DRF_CODES.items():
         if isinstance(exc, cls):
-            code, detail = c, d
+            code, detail = c, str(d)
             break
     if isinstance(exc, drf.Throttled) and exc.wait:
-        detail = f"请求过于频繁，请在 {int(exc.wait) + 1} 秒后再试。"
+        detail = gettext("请求过于频繁，请在 %(seconds)d 秒后再试。") % {
+            "seconds": int(exc.wait) + 1
+        }
     if response.status_code == status.HTTP_401_UNAUTHORIZED or isinstance(
         exc, drf.NotAuthenticated
     ):

@@ -25,6 +25,8 @@ from django.core.signals import got_request_exception
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import escape
+from django.utils.translation import get_language, gettext
 
 from .availability import (
     RETRY_AFTER_SECONDS,
@@ -36,11 +38,14 @@ from .exceptions import ServiceUnavailable
 
 _MARK = "_database_unavailable"
 
-_FALLBACK_PAGE = (
-    '<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8">'
-    "<title>服务暂时不可用（503）</title></head><body><h1>服务暂时不可用（503）</h1>"
-    f"<p>{ServiceUnavailable.default_detail}</p></body></html>"
-)
+
+def _fallback_page() -> str:
+    title = escape(gettext("服务暂时不可用（503）"))
+    return (
+        f'<!DOCTYPE html><html lang="{escape(get_language() or "zh-hans")}"><head>'
+        f'<meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1>'
+        f"<p>{escape(ServiceUnavailable.default_detail)}</p></body></html>"
+    )
 
 
 def unavailable_response(request) -> HttpResponse:
@@ -57,7 +62,7 @@ def unavailable_response(request) -> HttpResponse:
             )
         except Exception:  # e.g. a missing static manifest: the page must still be served
             logging.getLogger(__name__).exception("503.html could not be rendered")
-            page = _FALLBACK_PAGE
+            page = _fallback_page()
         response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)

@@ -13,6 +13,8 @@ import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .exceptions import DomainError, FileTooLarge
@@ -27,20 +29,20 @@ CERTIFICATE_IMAGE_MAX_BYTES = 1 * MB  # R-C5 / R-L5: certificates
 class NotAnImage(DomainError):
     code = "not_an_image"
     rule = "R-L5"
-    default_detail = "上传的文件不是有效的图片，请上传 JPG、PNG、GIF 或 WebP 格式的图片。"
+    default_detail = _("上传的文件不是有效的图片，请上传 JPG、PNG、GIF 或 WebP 格式的图片。")
 
 
 class ImageTooLargeToDecode(DomainError):
     code = "image_too_large"
     rule = "R-L5"
-    default_detail = "图片像素过大，无法处理，请缩小图片尺寸（建议不超过 4000×4000）后再上传。"
+    default_detail = _("图片像素过大，无法处理，请缩小图片尺寸（建议不超过 4000×4000）后再上传。")
 
 
 def _human(limit: int) -> str:
     return f"{limit // MB} MB" if limit % MB == 0 else f"{limit // KB} KB"
 
 
-def validate_max_bytes(upload, limit: int, *, label: str = "文件", rule: str = "R-L5") -> None:
+def validate_max_bytes(upload, limit: int, *, label: str = _("文件"), rule: str = "R-L5") -> None:
     """Refuse an upload over `limit` bytes (exactly `limit` is allowed)."""
     size = getattr(upload, "size", None)
     if size is None:
@@ -50,9 +52,10 @@ def validate_max_bytes(upload, limit: int, *, label: str = "文件", rule: str =
         upload.seek(pos)
     if size > limit:
         raise FileTooLarge(
-            f"{label}不能超过 {_human(limit)}（当前 {size / KB:.0f} KB），请压缩后重新上传。",
+            gettext("%(label)s不能超过 %(limit)s（当前 %(size)s KB），请压缩后重新上传。")
+            % {"label": label, "limit": _human(limit), "size": f"{size / KB:.0f}"},
             rule=rule,
-            fields={"image": [f"{label}不能超过 {_human(limit)}。"]},
+            fields={"image": [_limit_message(label, limit)]},
         )
 
 
@@ -172,7 +175,7 @@ def encode_gif(image: Image.Image) -> bytes:
 
 
 def reencode_image(
-    upload, *, max_bytes: int, label: str = "图片", rule: str = "R-L5", max_side: int = 1600
+    upload, *, max_bytes: int, label: str = _("图片"), rule: str = "R-L5", max_side: int = 1600
 ) -> tuple[bytes, Image.Image]:
     """Validate size, decode, and re-encode as RGB JPEG (bounded to `max_side` pixels).
 
@@ -194,13 +197,21 @@ def reencode_image(
 MULTIPART_SLACK_BYTES = 64 * KB
 
 
+def _limit_message(label: str, limit: int) -> str:
+    return gettext("%(label)s不能超过 %(limit)s。") % {"label": label, "limit": _human(limit)}
+
+
 def _too_large(limit: int, label: str, rule: str, size: int | None = None) -> FileTooLarge:
-    now = f"（当前约 {size / MB:.1f} MB）" if size else ""
-    return FileTooLarge(
-        f"{label}不能超过 {_human(limit)}{now}，请压缩或缩小后重新上传。",
-        rule=rule,
-        fields={"image": [f"{label}不能超过 {_human(limit)}。"]},
-    )
+    if size:
+        detail = gettext(
+            "%(label)s不能超过 %(limit)s（当前约 %(size)s MB），请压缩或缩小后重新上传。"
+        ) % {"label": label, "limit": _human(limit), "size": f"{size / MB:.1f}"}
+    else:
+        detail = gettext("%(label)s不能超过 %(limit)s，请压缩或缩小后重新上传。") % {
+            "label": label,
+            "limit": _human(limit),
+        }
+    return FileTooLarge(detail, rule=rule, fields={"image": [_limit_message(label, limit)]})
 
 
 class MaxBytesUploadHandler(FileUploadHandler):
@@ -210,7 +221,7 @@ class MaxBytesUploadHandler(FileUploadHandler):
     Put it first in `request.upload_handlers` before anything reads request.POST/FILES.
     """
 
-    def __init__(self, request=None, *, limit: int, label: str = "图片", rule: str = "R-L5"):
+    def __init__(self, request=None, *, limit: int, label: str = _("图片"), rule: str = "R-L5"):
         super().__init__(request)
         self.limit = limit
         self.label = label
@@ -225,7 +236,9 @@ class MaxBytesUploadHandler(FileUploadHandler):
         return None
 
 
-def guard_upload_request(request, *, limit: int, label: str = "图片", rule: str = "R-L5") -> None:
+def guard_upload_request(
+    request, *, limit: int, label: str = _("图片"), rule: str = "R-L5"
+) -> None:
     """Refuse (FileTooLarge, 413) a request whose declared body is over `limit` plus the
     multipart slack, and make the parser stop at `limit` bytes for any single file.
 
@@ -250,14 +263,14 @@ def guard_upload_request(request, *, limit: int, label: str = "图片", rule: st
 
 def validate_introduction_image(upload) -> None:
     """R-L5: a company-introduction image is at most 300 KB and a real image."""
-    validate_max_bytes(upload, INTRODUCTION_IMAGE_MAX_BYTES, label="公司介绍图片")
+    validate_max_bytes(upload, INTRODUCTION_IMAGE_MAX_BYTES, label=gettext("公司介绍图片"))
     open_image(upload)
     upload.seek(0)
 
 
 def validate_certificate_image(upload) -> None:
     """R-C5 / R-L5: a certificate image is at most 1 MB and a real image."""
-    validate_max_bytes(upload, CERTIFICATE_IMAGE_MAX_BYTES, label="证书图片", rule="R-C5")
+    validate_max_bytes(upload, CERTIFICATE_IMAGE_MAX_BYTES, label=gettext("证书图片"), rule="R-C5")
     open_image(upload)
     upload.seek(0)
 

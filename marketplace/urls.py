@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from ops import metrics
@@ -11,7 +12,7 @@ from . import health, views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "运营管理"
+admin.site.index_title = _("运营管理")
 
 urlpatterns = [
     path("", views.home, name="home"),

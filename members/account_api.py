@@ -3,6 +3,7 @@ POST auth/logout/, auth/password-reset/, auth/password-change/."""
 
 from django.conf import settings
 from django.contrib.auth import logout, update_session_auth_hash
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -75,10 +76,10 @@ class PasswordResetApi(APIView):
         data.is_valid(raise_exception=True)
         account_services.password_reset_send(email=data.validated_data["email"])
         hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
-        detail = (
+        detail = _(
             "如果该邮箱是本站账号的注册邮箱，我们已向它发送重设密码的邮件，"
-            f"链接 {hours} 小时内有效且只能使用一次。"
-        )
+            "链接 %(hours)d 小时内有效且只能使用一次。"
+        ) % {"hours": hours}
         return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -3,6 +3,9 @@ messages that say how to fix the input; what they save goes through `account_ser
 
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import account_services
 
@@ -15,31 +18,31 @@ def _password_field(label: str, autocomplete: str = "current-password", help_tex
         strip=False,
         help_text=help_text,
         widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
-        error_messages={"required": f"请输入{label}。"},
+        error_messages={"required": format_lazy(_("请输入{label}。"), label=label)},
     )
 
 
 class _NewPasswordLabels:
     """Chinese labels and messages for Django's new-password pair."""
 
-    error_messages = {"password_mismatch": "两次输入的新密码不一致，请重新输入。"}
+    error_messages = {"password_mismatch": _("两次输入的新密码不一致，请重新输入。")}
 
     def _label_new_password_fields(self):
-        self.fields["new_password1"].label = "新密码"
-        self.fields["new_password1"].error_messages["required"] = "请输入新密码。"
-        self.fields["new_password2"].label = "再次输入新密码"
-        self.fields["new_password2"].help_text = "请再输入一遍新密码，以免输错。"
-        self.fields["new_password2"].error_messages["required"] = "请再输入一遍新密码。"
+        self.fields["new_password1"].label = gettext("新密码")
+        self.fields["new_password1"].error_messages["required"] = gettext("请输入新密码。")
+        self.fields["new_password2"].label = gettext("再次输入新密码")
+        self.fields["new_password2"].help_text = gettext("请再输入一遍新密码，以免输错。")
+        self.fields["new_password2"].error_messages["required"] = gettext("请再输入一遍新密码。")
 
 
 class AccountPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(
-        label="注册邮箱",
+        label=_("注册邮箱"),
         max_length=254,
-        help_text="填写您账号的电子邮箱，我们会发送一封重设密码的邮件。",
+        help_text=_("填写您账号的电子邮箱，我们会发送一封重设密码的邮件。"),
         error_messages={
-            "required": "请填写注册时使用的电子邮箱。",
-            "invalid": "邮箱格式不正确，请检查，例如 name@example.com。",
+            "required": _("请填写注册时使用的电子邮箱。"),
+            "invalid": _("邮箱格式不正确，请检查，例如 name@example.com。"),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -72,8 +75,8 @@ class AccountPasswordChangeForm(_NewPasswordLabels, PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._label_new_password_fields()
-        self.fields["old_password"].label = "当前密码"
-        self.fields["old_password"].error_messages["required"] = "请输入当前密码。"
+        self.fields["old_password"].label = gettext("当前密码")
+        self.fields["old_password"].error_messages["required"] = gettext("请输入当前密码。")
 
     def save(self, commit=True):
         # Every other session and the API token stop working; the view keeps this session.
@@ -83,7 +86,9 @@ class AccountPasswordChangeForm(_NewPasswordLabels, PasswordChangeForm):
 
 
 class _ConfirmWithPassword(forms.Form):
-    password = _password_field("当前密码", help_text="为保护您的账号，请输入当前登录密码确认。")
+    password = _password_field(
+        _("当前密码"), help_text=_("为保护您的账号，请输入当前登录密码确认。")
+    )
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
@@ -98,12 +103,12 @@ class _ConfirmWithPassword(forms.Form):
 
 class EmailChangeForm(_ConfirmWithPassword):
     email = forms.EmailField(
-        label="新的电子邮箱",
+        label=_("新的电子邮箱"),
         max_length=254,
-        help_text="修改后需点击发到新邮箱的确认链接；确认前不会向该邮箱发送任何通知。",
+        help_text=_("修改后需点击发到新邮箱的确认链接；确认前不会向该邮箱发送任何通知。"),
         error_messages={
-            "required": "请填写新的电子邮箱。",
-            "invalid": "邮箱格式不正确，请检查，例如 name@example.com。",
+            "required": _("请填写新的电子邮箱。"),
+            "invalid": _("邮箱格式不正确，请检查，例如 name@example.com。"),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -112,7 +117,7 @@ class EmailChangeForm(_ConfirmWithPassword):
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         if email.lower() == (self.user.email or "").lower():
-            raise forms.ValidationError("这就是您现在的邮箱；如需更换，请填写另一个地址。")
+            raise forms.ValidationError(gettext("这就是您现在的邮箱；如需更换，请填写另一个地址。"))
         return email
 
 

@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from marketplace.exceptions import DomainError
@@ -41,12 +43,12 @@ logger = logging.getLogger(__name__)
 
 class WrongPassword(DomainError):
     code = "wrong_password"
-    default_detail = "当前密码不正确，请重新输入（注意大小写）；忘记密码可通过“忘记密码”重设。"
+    default_detail = _("当前密码不正确，请重新输入（注意大小写）；忘记密码可通过“忘记密码”重设。")
 
 
 class InvalidPassword(DomainError):
     code = "invalid_password"
-    default_detail = "新密码不符合要求，请换一个更安全的密码。"
+    default_detail = _("新密码不符合要求，请换一个更安全的密码。")
 
 
 class TooSoon(DomainError):
@@ -104,13 +106,17 @@ def user_from_uid(uidb64: str) -> User | None:
 def _mail_on_commit(*, to: str, template: str, context: dict) -> None:
     """Send `templates/<template>_subject.txt` and `_body.txt` once the caller's write is
     committed. A failing mail server is logged, not raised: the member can ask again."""
+    # In the language of the request: the person who asked is the one the mail is for.
     ctx = {**context, "site_name": settings.SITE_NAME}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
+    subject = gettext("【%(site)s】%(title)s") % {
+        "site": settings.SITE_NAME,
+        "title": " ".join(render_to_string(f"{template}_subject.txt", ctx).split()),
+    }
     body = render_to_string(f"{template}_body.txt", ctx).strip()
 
     def send() -> None:
         try:
-            send_mail(f"【{settings.SITE_NAME}】{subject}", body, None, [to])
+            send_mail(subject, body, None, [to])
         except Exception:
             logger.exception("account e-mail %s to user could not be sent", template)
 
@@ -201,7 +207,7 @@ def user_password_change(
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
-        detail = "新密码不符合要求：" + " ".join(exc.messages)
+        detail = gettext("新密码不符合要求：%(problems)s") % {"problems": " ".join(exc.messages)}
         raise InvalidPassword(detail, fields={"new_password": exc.messages})
     return user_password_set(user=user, password=new_password, keep_token_key=keep_token_key)
 
@@ -262,11 +268,18 @@ def email_confirmation_resend(*, user: User) -> bool:
         return False
     wait = settings.EMAIL_CONFIRMATION_RESEND_SECONDS
     if not _allow(f"account:confirm:{user.pk}:recent", limit=1, seconds=wait):
-        raise TooSoon(f"确认邮件刚刚发出，请查收；如未收到，请 {wait} 秒后再试。", retry_after=wait)
+        raise TooSoon(
+            gettext("确认邮件刚刚发出，请查收；如未收到，请 %(seconds)d 秒后再试。")
+            % {"seconds": wait},
+            retry_after=wait,
+        )
     per_day = settings.EMAIL_CONFIRMATION_RESEND_PER_DAY
     if not _allow(f"account:confirm:{user.pk}:day", limit=per_day, seconds=86400):
         raise TooSoon(
-            f"今天已发送 {per_day} 封确认邮件，请检查垃圾邮件箱，或明天再试、或更换邮箱地址。",
+            gettext(
+                "今天已发送 %(count)d 封确认邮件，请检查垃圾邮件箱，或明天再试、或更换邮箱地址。"
+            )
+            % {"count": per_day},
             retry_after=3600,
         )
     return email_confirmation_send(user=user)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import account_services
@@ -60,7 +61,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(
-            self.request, "密码已修改。其他设备上的登录和 API Token 已失效，请用新密码重新登录。"
+            self.request, _("密码已修改。其他设备上的登录和 API Token 已失效，请用新密码重新登录。")
         )
         return response
 
@@ -93,7 +94,8 @@ def email_change(request):
         )
         messages.success(
             request,
-            f"邮箱已改为 {request.user.email}。请打开发到该邮箱的确认邮件并点击其中的链接。",
+            _("邮箱已改为 %(email)s。请打开发到该邮箱的确认邮件并点击其中的链接。")
+            % {"email": request.user.email},
         )
         return redirect("members:account")
     context = _account_context(request, email_form=form)
@@ -110,9 +112,12 @@ def email_confirm_resend(request):
         messages.warning(request, exc.detail)
     else:
         if sent:
-            messages.success(request, f"确认邮件已发送到 {request.user.email}，请查收。")
+            messages.success(
+                request,
+                _("确认邮件已发送到 %(email)s，请查收。") % {"email": request.user.email},
+            )
         else:
-            messages.info(request, "您的邮箱已确认，无需再发送。")
+            messages.info(request, _("您的邮箱已确认，无需再发送。"))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -129,7 +134,10 @@ def email_confirm(request, uidb64: str, token: str):
     if request.method == "POST" and user is not None:
         user = account_services.email_confirm(uidb64=uidb64, token=token)
         if user is not None:
-            messages.success(request, f"邮箱 {user.email} 已确认，今后的通知会发送到这里。")
+            messages.success(
+                request,
+                _("邮箱 %(email)s 已确认，今后的通知会发送到这里。") % {"email": user.email},
+            )
             if request.user.is_authenticated:
                 return redirect("members:account")
             return redirect("members:login")
@@ -147,7 +155,7 @@ def sessions_end(request):
             user=request.user, password=form.cleaned_data["password"]
         )
         logout(request)
-        messages.success(request, "已退出所有设备上的登录（包括本机），请重新登录。")
+        messages.success(request, _("已退出所有设备上的登录（包括本机），请重新登录。"))
         return redirect("members:login")
     return render(request, "members/account/sessions_end.html", {"form": form})
 
@@ -157,7 +165,7 @@ def sessions_end(request):
 def token_revoke(request):
     n = account_services.token_revoke(user=request.user)
     if n:
-        messages.success(request, "API Token 已撤销，使用它的程序需重新获取 Token。")
+        messages.success(request, _("API Token 已撤销，使用它的程序需重新获取 Token。"))
     else:
-        messages.info(request, "您没有可撤销的 API Token。")
+        messages.info(request, _("您没有可撤销的 API Token。"))
     return redirect("members:account")

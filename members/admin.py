@@ -15,11 +15,22 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.exceptions import DomainError
 
 # company_admin registers issue 14's change requests and colleague invitations.
-from . import account_services, company_admin, selectors, services, verification_services  # noqa: F401
+from . import (  # noqa: F401
+    account_services,
+    company_admin,
+    selectors,
+    services,
+    verification_queue,
+    verification_services,
+)
 from .forms import RejectForm
 from .models import (
     Company,
@@ -38,7 +49,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_staff", "is_active", "role"]
     search_fields = ["username", "email", "company__member_id", "company__name"]
     autocomplete_fields = ["company"]
-    fieldsets = BaseUserAdmin.fieldsets + (("企业", {"fields": ("company", "role")}),)
+    fieldsets = BaseUserAdmin.fieldsets + ((_("企业"), {"fields": ("company", "role")}),)
 
     def save_model(self, request, obj, form, change):
         # A new address is unconfirmed until its owner follows the link (issue 14).
@@ -54,11 +65,11 @@ class UserAdmin(BaseUserAdmin):
 
 
 class TrustPassNowFilter(admin.SimpleListFilter):
-    title = "诚信通会员"
+    title = _("诚信通会员")
     parameter_name = "trustpass"
 
     def lookups(self, request, model_admin):
-        return [("yes", "当前是诚信通"), ("no", "当前不是诚信通")]
+        return [("yes", gettext("当前是诚信通")), ("no", gettext("当前不是诚信通"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -69,11 +80,11 @@ class TrustPassNowFilter(admin.SimpleListFilter):
 
 
 class ExpiringFilter(admin.SimpleListFilter):
-    title = "即将到期"
+    title = _("即将到期")
     parameter_name = "expiring"
 
     def lookups(self, request, model_admin):
-        return [("30", "30 天内到期（未续费）"), ("7", "7 天内到期（未续费）")]
+        return [("30", gettext("30 天内到期（未续费）")), ("7", gettext("7 天内到期（未续费）"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("30", "7"):
@@ -92,7 +103,9 @@ class TrustPassPeriodForm(forms.ModelForm):
         data = super().clean()
         s, e = data.get("starts_on"), data.get("ends_on")
         if s and e and e <= s:
-            self.add_error("ends_on", "结束日期必须晚于开始日期（会员期为 [开始日期, 结束日期)）。")
+            self.add_error(
+                "ends_on", gettext("结束日期必须晚于开始日期（会员期为 [开始日期, 结束日期)）。")
+            )
         return data
 
 
@@ -103,7 +116,7 @@ class TrustPassPeriodInline(admin.TabularInline):
     fields = ["starts_on", "ends_on", "source", "note", "created_by", "created_at"]
     readonly_fields = ["created_by", "created_at"]
     fk_name = "company"
-    verbose_name = "诚信通会员期（线下付款请选“线下付款”）"
+    verbose_name = _("诚信通会员期（线下付款请选“线下付款”）")
 
 
 class VerificationInline(admin.TabularInline):
@@ -141,11 +154,11 @@ class CompanyAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_trustpass(timezone.localdate())
 
-    @admin.display(description="诚信通", boolean=True, ordering="trustpass_now")
+    @admin.display(description=_("诚信通"), boolean=True, ordering="trustpass_now")
     def trustpass_badge(self, obj) -> bool:
         return bool(obj.trustpass_now)
 
-    @admin.display(description="会员期至（不含）")
+    @admin.display(description=_("会员期至（不含）"))
     def trustpass_until(self, obj):
         return selectors.company_trustpass_until(obj) or "—"
 
@@ -186,7 +199,9 @@ class CompanyAdmin(admin.ModelAdmin):
                 )
         return None
 
-    @admin.action(description="为所选企业续费 1 年诚信通（线下付款）", permissions=["add_period"])
+    @admin.action(
+        description=_("为所选企业续费 1 年诚信通（线下付款）"), permissions=["add_period"]
+    )
     def grant_one_year(self, request, queryset):
         for company in queryset:
             period = services.membership_renew(
@@ -198,7 +213,12 @@ class CompanyAdmin(admin.ModelAdmin):
             )
             self.message_user(
                 request,
-                f"{company.member_id}：已开通 {period.starts_on:%Y-%m-%d} 至 {period.ends_on:%Y-%m-%d}（不含）。",
+                gettext("%(member_id)s：已开通 %(starts_on)s 至 %(ends_on)s（不含）。")
+                % {
+                    "member_id": company.member_id,
+                    "starts_on": f"{period.starts_on:%Y-%m-%d}",
+                    "ends_on": f"{period.ends_on:%Y-%m-%d}",
+                },
                 messages.SUCCESS,
             )
 
@@ -267,7 +287,7 @@ class MembershipReminderAdmin(admin.ModelAdmin):
     list_select_related = ["company", "notice"]
     readonly_fields = [f.name for f in MembershipReminder._meta.fields] + ["notice_emailed_at"]
 
-    @admin.display(description="邮件发送时间")
+    @admin.display(description=_("邮件发送时间"))
     def notice_emailed_at(self, obj):
         # The e-mail goes with the notice (members.notices); `email_sent_at` is from before.
         return (obj.notice and obj.notice.emailed_at) or obj.email_sent_at
@@ -299,31 +319,84 @@ class VerificationAgencyAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="待审核", ordering="n_pending")
+    @admin.display(description=_("待审核"), ordering="n_pending")
     def pending_count(self, obj) -> int:
         return obj.n_pending
 
-    @admin.display(description="已通过", ordering="n_approved")
+    @admin.display(description=_("已通过"), ordering="n_approved")
     def approved_count(self, obj) -> int:
         return obj.n_approved
 
 
+class VerificationStatusFilter(admin.SimpleListFilter):
+    """Status, opening on the pending applications (issue 15): the list is a work queue.
+    "All" is a choice of its own; `status__exact` (older links) is read as `status`."""
+
+    title = _("状态")
+    parameter_name = "status"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        if "status__exact" in params and self.parameter_name not in params:
+            params[self.parameter_name] = params.pop("status__exact")
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [*VerificationApplication.Status.choices, (self.ALL, _("全部"))]
+
+    def value(self):
+        return super().value() or VerificationApplication.Status.PENDING
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in VerificationApplication.Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class VerificationOverdueFilter(admin.SimpleListFilter):
+    title = _("审核时限")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("已超时")), ("no", _("未超时"))]
+
+    def queryset(self, request, queryset):
+        late = verification_queue.overdue(queryset)
+        if self.value() == "yes":
+            return late.filter(status=VerificationApplication.Status.PENDING)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=late.values("pk"))
+        return queryset
+
+
 @admin.register(VerificationApplication)
 class VerificationApplicationAdmin(admin.ModelAdmin):
-    """Staff, acting for the agency, approve or reject with a reason (R-C2)."""
+    """Staff, acting for the agency, approve or reject with a reason (R-C2). Opens on the
+    pending applications, nearest review deadline first (VERIFICATION_REVIEW_DAYS)."""
 
     list_display = [
         "pk",
-        "company",
+        "deadline",
+        "company_cell",
         "registration_number",
         "agency",
         "applicant_name",
         "status",
-        "created_at",
+        "submitted",
         "decided_by",
         "decided_at",
     ]
-    list_filter = ["status", "agency", "created_at"]
+    list_display_links = ["pk", "company_cell"]
+    list_filter = [VerificationStatusFilter, VerificationOverdueFilter, "agency", "created_at"]
     search_fields = ["company__member_id", "company__name", "registration_number", "applicant_name"]
     list_select_related = ["company", "agency", "decided_by"]
     readonly_fields = [
@@ -346,6 +419,67 @@ class VerificationApplicationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would erase a decision (and leave a company verified without its record):
+        # reject or revoke instead, both recorded in the audit log.
+        return False
+
+    def get_queryset(self, request):
+        return verification_queue.with_review_deadline(super().get_queryset(request))
+
+    def get_ordering(self, request):
+        # Pending: the nearest deadline first (the deadline is submission + a fixed period,
+        # so the order of submission); any other view: the newest first.
+        status = request.GET.get("status") or request.GET.get("status__exact") or "pending"
+        if status == VerificationApplication.Status.PENDING:
+            return ["created_at", "pk"]
+        return ["-created_at", "-pk"]
+
+    @admin.display(description=_("审核截止"), ordering="created_at")
+    def deadline(self, obj):
+        if obj.status != VerificationApplication.Status.PENDING:
+            return "—"
+        now = timezone.now()
+        when = timezone.localtime(obj.review_deadline).strftime("%m-%d %H:%M")
+        if obj.review_deadline < now:
+            return format_html(
+                '<span class="deadline-cell"><strong class="overdue" style="color:#fff;'
+                'background:#c62828;padding:2px 6px;border-radius:3px">{}</strong>'
+                '<small class="late">{}</small></span>',
+                when,
+                gettext("已超时 %(late)s") % {"late": timesince(obj.review_deadline, now, depth=2)},
+            )
+        return format_html(
+            '<span class="deadline-cell">{}<small>{}</small></span>',
+            when,
+            gettext("（剩 %(left)s）") % {"left": timeuntil(obj.review_deadline, now, depth=2)},
+        )
+
+    @admin.display(description=_("申请时间"), ordering="created_at")
+    def submitted(self, obj):
+        return format_html(
+            '<span class="nowrap">{}</span>',
+            timezone.localtime(obj.created_at).strftime("%y-%m-%d %H:%M"),
+        )
+
+    @admin.display(description=_("企业"), ordering="company__name")
+    def company_cell(self, obj):
+        """One line: the member ID, then the name (cut with an ellipsis when long)."""
+        return format_html(
+            '<span class="nowrap"><b>{}</b> <span class="company-cell" title="{}">{}</span></span>',
+            obj.company.member_id,
+            obj.company.name,
+            obj.company.name,
+        )
+
+    def get_list_display(self, request):
+        # The pending queue has no decision yet: its columns make room for the deadline.
+        status = request.GET.get("status") or request.GET.get("status__exact") or "pending"
+        if status == VerificationApplication.Status.PENDING:
+            hidden = ("status", "decided_by", "decided_at")
+            return [name for name in self.list_display if name not in hidden]
+        return [name for name in self.list_display if name != "deadline"]
 
     def has_decide_permission(self, request) -> bool:
         return request.user.has_perm("members.decide_verificationapplication")
@@ -383,11 +517,18 @@ class VerificationApplicationAdmin(admin.ModelAdmin):
                 done += 1
             except DomainError as exc:
                 self.message_user(
-                    request, f"{application.company.member_id}：{exc.detail}", messages.ERROR
+                    request,
+                    gettext("%(member_id)s：%(error)s")
+                    % {"member_id": application.company.member_id, "error": exc.detail},
+                    messages.ERROR,
                 )
         if done:
-            label = {"approve": "批准", "reject": "驳回", "revoke": "撤销"}[decision]
-            self.message_user(request, f"已{label} {done} 份申请。", messages.SUCCESS)
+            message = {
+                "approve": ngettext("已批准 %(count)d 份申请。", "已批准 %(count)d 份申请。", done),
+                "reject": ngettext("已驳回 %(count)d 份申请。", "已驳回 %(count)d 份申请。", done),
+                "revoke": ngettext("已撤销 %(count)d 份申请。", "已撤销 %(count)d 份申请。", done),
+            }[decision]
+            self.message_user(request, message % {"count": done}, messages.SUCCESS)
 
     def decide_view(self, request, pk: int, decision: str):
         """One application: approve (confirm) or reject / revoke with a reason."""
@@ -411,9 +552,11 @@ class VerificationApplicationAdmin(admin.ModelAdmin):
                     )
                 )
             return None
-        title = {"approve": "批准身份认证", "reject": "驳回身份认证申请", "revoke": "撤销身份认证"}[
-            decision
-        ]
+        title = {
+            "approve": gettext("批准身份认证"),
+            "reject": gettext("驳回身份认证申请"),
+            "revoke": gettext("撤销身份认证"),
+        }[decision]
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -430,15 +573,15 @@ class VerificationApplicationAdmin(admin.ModelAdmin):
             request, "admin/members/verificationapplication/decide.html", context
         )
 
-    @admin.action(description="批准所选认证申请", permissions=["decide"])
+    @admin.action(description=_("批准所选认证申请"), permissions=["decide"])
     def approve_selected(self, request, queryset):
         self._decide(request, list(queryset.select_related("company")), "approve")
 
-    @admin.action(description="驳回所选认证申请（需填写原因）", permissions=["decide"])
+    @admin.action(description=_("驳回所选认证申请（需填写原因）"), permissions=["decide"])
     def reject_selected(self, request, queryset):
         return self._reason_page(request, list(queryset.select_related("company")), "reject")
 
-    @admin.action(description="撤销所选已通过的认证（需填写原因）", permissions=["decide"])
+    @admin.action(description=_("撤销所选已通过的认证（需填写原因）"), permissions=["decide"])
     def revoke_selected(self, request, queryset):
         return self._reason_page(request, list(queryset.select_related("company")), "revoke")
 

@@ -1,4 +1,6 @@
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authtoken.models import Token
@@ -119,7 +121,7 @@ class StaffWithPermission(permissions.BasePermission):
     """Staff endpoints (API.md): `is_staff` plus the view's Django permission. Anonymous
     callers get 401 (not signed in), members 403."""
 
-    message = "此操作仅限具有相应权限的工作人员。"
+    message = _("此操作仅限具有相应权限的工作人员。")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -144,7 +146,9 @@ class StaffMembershipGrantApi(APIView):
         d = data.validated_data
         company = Company.objects.filter(member_id=d["member_id"]).first()
         if company is None:
-            msg = f"会员ID“{d['member_id']}”不存在，请核对后重试。"
+            msg = gettext("会员ID“%(member_id)s”不存在，请核对后重试。") % {
+                "member_id": d["member_id"]
+            }
             raise DomainError(msg, code="invalid", rule="R-M2", fields={"member_id": [msg]})
         period = services.membership_grant(
             company=company,
@@ -211,7 +215,7 @@ class VerificationListCreateApi(generics.ListAPIView):
         problem = registration_number_problem(number)
         if problem:
             if not number:
-                problem = "请填写营业执照上的 18 位统一社会信用代码。"
+                problem = gettext("请填写营业执照上的 18 位统一社会信用代码。")
             raise InvalidRegistrationNumber(problem, fields={"registration_number": [problem]})
         data = VerificationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -255,7 +259,7 @@ class _StaffVerificationDecisionApi(APIView):
     def _application(self, pk: int) -> VerificationApplication:
         application = VerificationApplication.objects.filter(pk=pk).first()
         if application is None:
-            raise NotFound("未找到该认证申请。")
+            raise NotFound(gettext("未找到该认证申请。"))
         return application
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
@@ -9,7 +10,7 @@ class MembersConfig(AppConfig):
     """
 
     name = "members"
-    verbose_name = "会员与企业"
+    verbose_name = _("会员与企业")
 
     def ready(self):
         from .dashboard import register_dashboard_panel

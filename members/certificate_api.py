@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
@@ -53,5 +54,5 @@ class IdentityCertificateApi(APIView):
     def get(self, request, code: str):
         certificate = certificate_find(code)
         if certificate is None:
-            raise NotFound("未找到该验证码对应的网上身份证明，请核对后重试。")
+            raise NotFound(_("未找到该验证码对应的网上身份证明，请核对后重试。"))
         return Response(IdentityCertificateSerializer(certificate).data)

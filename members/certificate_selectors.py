@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import privileges
 from .models import Company, CompanyChangeRequest, VerificationApplication
@@ -96,18 +97,18 @@ def certificate_of(app: VerificationApplication, *, today: date | None = None):
     reason, ended_on = "", None
     if app.status == Status.REVOKED:
         ended_on = _day(app.decided_at)
-        reason = (
-            f"该企业的身份认证已于 {ended_on:%Y-%m-%d} 被撤销，原因：{app.reason or '未说明'}。"
-        )
+        reason = _("该企业的身份认证已于 %(day)s 被撤销，原因：%(reason)s。") % {
+            "day": f"{ended_on:%Y-%m-%d}",
+            "reason": app.reason or _("未说明"),
+        }
     elif app.status != Status.APPROVED or not company.verified:
         ended_on = _day(app.decided_at) or today
-        reason = "该企业的身份认证已失效。"
+        reason = _("该企业的身份认证已失效。")
     elif changed_on := _number_changed_on(app):
         ended_on = changed_on
-        reason = (
-            f"该企业已于 {changed_on:%Y-%m-%d} 变更统一社会信用代码，"
-            "原身份认证不再适用，需重新认证。"
-        )
+        reason = _("该企业已于 %(day)s 变更统一社会信用代码，原身份认证不再适用，需重新认证。") % {
+            "day": f"{changed_on:%Y-%m-%d}"
+        }
     elif privileges.is_trustpass(company, at=today):
         return IdentityCertificate(
             **_common(app),
@@ -120,13 +121,15 @@ def certificate_of(app: VerificationApplication, *, today: date | None = None):
     else:
         ended_on = _membership_end(company, today)
         if ended_on:
-            reason = (
-                f"该企业的诚信通会员资格已于 {ended_on:%Y-%m-%d} 终止"
-                f"（最后有效日 {ended_on - timedelta(days=1):%Y-%m-%d}），身份证明随之失效；"
-                "续费诚信通后恢复有效。"
-            )
+            reason = _(
+                "该企业的诚信通会员资格已于 %(day)s 终止（最后有效日 %(last_day)s），"
+                "身份证明随之失效；续费诚信通后恢复有效。"
+            ) % {
+                "day": f"{ended_on:%Y-%m-%d}",
+                "last_day": f"{ended_on - timedelta(days=1):%Y-%m-%d}",
+            }
         else:
-            reason = "该企业目前不是诚信通会员，身份证明无效。"
+            reason = _("该企业目前不是诚信通会员，身份证明无效。")
     if ended_on is not None:
         ended_on = max(ended_on, valid_from)
     return IdentityCertificate(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -22,7 +23,7 @@ CODE_MAX_LENGTH = 40  # what the check form accepts as typed (spaces and hyphens
 def certificate_detail(request, code: str):
     certificate = certificate_find(code)
     if certificate is None:
-        raise Http404("未找到该身份证明")
+        raise Http404(_("未找到该身份证明"))
     if code != certificate.code:  # typed in lower case or with hyphens: the one address
         return redirect("members:certificate", code=certificate.code, permanent=True)
     return render(

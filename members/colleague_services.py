@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.exceptions import DomainError
 
@@ -93,7 +94,10 @@ def _check_admin(by: User, company: Company) -> None:
 
 def _check_role(role: str) -> str:
     if role not in ROLE_LABELS:
-        message = "请选择角色：" + "、".join(f"{v}（{k}）" for k, v in ROLE_LABELS.items()) + "。"
+        choices = _("、").join(
+            _("%(label)s（%(value)s）") % {"label": v, "value": k} for k, v in ROLE_LABELS.items()
+        )
+        message = _("请选择角色：%(choices)s。") % {"choices": choices}
         raise DomainError(message, code="invalid", fields={"role": [message]})
     return role
 
@@ -121,7 +125,8 @@ def invitation_from_token(token: str) -> ColleagueInvitation:
         data = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=invitation_max_age())
     except signing.SignatureExpired:
         raise InvitationInvalid(
-            f"邀请链接已过期（有效期 {days} 天），请联系贵公司的管理员重新发送邀请。",
+            _("邀请链接已过期（有效期 %(days)d 天），请联系贵公司的管理员重新发送邀请。")
+            % {"days": days},
             code="invitation_expired",
         )
     except (signing.BadSignature, ValueError, TypeError):
@@ -137,12 +142,12 @@ def invitation_from_token(token: str) -> ColleagueInvitation:
         raise InvitationInvalid()
     if invitation.status == ColleagueInvitation.Status.ACCEPTED:
         raise InvitationInvalid(
-            "该邀请已被接受，不能再次使用。如果是您本人接受的，请直接登录。",
+            _("该邀请已被接受，不能再次使用。如果是您本人接受的，请直接登录。"),
             code="invitation_used",
         )
     if invitation.status == ColleagueInvitation.Status.REVOKED:
         raise InvitationInvalid(
-            "该邀请已被贵公司的管理员撤销，如有疑问请与其联系。", code="invitation_revoked"
+            _("该邀请已被贵公司的管理员撤销，如有疑问请与其联系。"), code="invitation_revoked"
         )
     return invitation
 
@@ -171,7 +176,9 @@ def _invitation_email_send(invitation_id: int) -> None:
     )
     body = render_to_string("members/company/invitation_email_body.txt", context).strip()
     EmailMultiAlternatives(
-        subject=f"【{settings.SITE_NAME}】{subject}"[:200], body=body, to=[invitation.email]
+        subject=(_("【%(site)s】%(title)s") % {"site": settings.SITE_NAME, "title": subject})[:200],
+        body=body,
+        to=[invitation.email],
     ).send()
 
 
@@ -188,7 +195,7 @@ def colleague_invite(*, company: Company, by: User, email: str, role: str) -> Co
     try:
         validate_email(email)
     except ValidationError:
-        message = "请输入同事的有效电子邮箱地址，如 zhang.san@example.com。"
+        message = _("请输入同事的有效电子邮箱地址，如 zhang.san@example.com。")
         raise DomainError(message, code="invalid", fields={"email": [message]})
     role = _check_role(role)
     Company.objects.select_for_update().get(pk=company.pk)
@@ -215,7 +222,7 @@ def invitation_resend(*, company: Company, by: User, invitation: ColleagueInvita
     _check_admin(by, company)
     invitation = invitation_get(company=company, invitation_id=invitation.pk)
     if invitation.status != Invited:
-        raise InvitationInvalid("该邀请已被接受或撤销，不能重新发送。", code="invitation_closed")
+        raise InvitationInvalid(_("该邀请已被接受或撤销，不能重新发送。"), code="invitation_closed")
     _send_on_commit(invitation)
 
 
@@ -231,7 +238,7 @@ def invitation_set_role(
         .first()
     )
     if locked is None:
-        raise ColleagueNotFound("未找到该邀请，或它已被接受、撤销。")
+        raise ColleagueNotFound(_("未找到该邀请，或它已被接受、撤销。"))
     locked.role = role
     locked.save(update_fields=["role"])
     return locked
@@ -265,7 +272,9 @@ def invitation_accept_new_account(
     locked = _lock_open(invitation)
     username = (username or "").strip()
     if not username:
-        raise DomainError("请填写用户名。", code="invalid", fields={"username": ["请填写用户名。"]})
+        raise DomainError(
+            _("请填写用户名。"), code="invalid", fields={"username": [_("请填写用户名。")]}
+        )
     if User.objects.filter(username__iexact=username).exists():
         raise UsernameTaken(fields={"username": [UsernameTaken.default_detail]})
     user = User(
@@ -278,13 +287,13 @@ def invitation_accept_new_account(
     try:
         User._meta.get_field("username").run_validators(username)
     except ValidationError:
-        message = "用户名只能包含字母、数字和 @/./+/-/_，最长 150 个字符。"
+        message = _("用户名只能包含字母、数字和 @/./+/-/_，最长 150 个字符。")
         raise DomainError(message, code="invalid", fields={"username": [message]})
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise DomainError(
-            "密码不符合要求：" + " ".join(exc.messages),
+            _("密码不符合要求：%(problems)s") % {"problems": " ".join(exc.messages)},
             code="invalid_password",
             fields={"password": exc.messages},
         )
@@ -305,7 +314,7 @@ def invitation_accept_existing(*, invitation: ColleagueInvitation, user: User) -
     account = User.objects.select_for_update().get(pk=user.pk)
     if account.company_id is not None:
         if account.company_id == locked.company_id:
-            raise AlreadyInCompany("您的账号已是该企业的同事，无需再次加入。")
+            raise AlreadyInCompany(_("您的账号已是该企业的同事，无需再次加入。"))
         raise AlreadyInCompany()
     account.company_id = locked.company_id
     account.role = locked.role
@@ -326,7 +335,7 @@ def _lock_open(invitation: ColleagueInvitation) -> ColleagueInvitation:
         .get(pk=invitation.pk)
     )
     if locked.status != Invited:
-        raise InvitationInvalid("该邀请已被接受或撤销，不能再次使用。", code="invitation_used")
+        raise InvitationInvalid(_("该邀请已被接受或撤销，不能再次使用。"), code="invitation_used")
     return locked
 
 

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.exceptions import DomainError
 
@@ -23,11 +25,13 @@ from .models import ColleagueInvitation, CompanyChangeRequest
 
 class ChangeRejectForm(forms.Form):
     reason = forms.CharField(
-        label="驳回原因",
+        label=_("驳回原因"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="告诉企业哪里不对、如何修改，例如“新名称与营业执照不一致，请上传变更后的营业执照”。",
-        error_messages={"required": "请填写驳回原因，告诉企业如何修改后重新提交。"},
+        help_text=_(
+            "告诉企业哪里不对、如何修改，例如“新名称与营业执照不一致，请上传变更后的营业执照”。"
+        ),
+        error_messages={"required": _("请填写驳回原因，告诉企业如何修改后重新提交。")},
     )
 
 
@@ -83,27 +87,29 @@ class CompanyChangeRequestAdmin(admin.ModelAdmin):
     def has_decide_permission(self, request) -> bool:
         return request.user.has_perm("members.decide_companychangerequest")
 
-    @admin.display(description="会员ID", ordering="company__member_id")
+    @admin.display(description=_("会员ID"), ordering="company__member_id")
     def company_member_id(self, obj) -> str:
         return obj.company.member_id
 
-    @admin.display(description="现企业名称")
+    @admin.display(description=_("现企业名称"))
     def current_name(self, obj) -> str:
         return obj.company.name
 
-    @admin.display(description="现统一社会信用代码")
+    @admin.display(description=_("现统一社会信用代码"))
     def current_registration_number(self, obj) -> str:
         approved = company_services.company_approved_verification(obj.company)
-        return approved.registration_number if approved else "—（未认证）"
+        return approved.registration_number if approved else gettext("—（未认证）")
 
-    @admin.display(description="审核")
+    @admin.display(description=_("审核"))
     def decide_links(self, obj) -> str:
         if obj.status != CompanyChangeRequest.Status.PENDING:
             return obj.get_status_display()
         return format_html(
-            '<a class="button" href="{}">批准</a>&nbsp; <a class="button" href="{}">驳回</a>',
+            '<a class="button" href="{}">{}</a>&nbsp; <a class="button" href="{}">{}</a>',
             reverse("admin:members_companychangerequest_decide", args=[obj.pk, "approve"]),
+            gettext("批准"),
             reverse("admin:members_companychangerequest_decide", args=[obj.pk, "reject"]),
+            gettext("驳回"),
         )
 
     def get_urls(self):
@@ -128,10 +134,22 @@ class CompanyChangeRequestAdmin(admin.ModelAdmin):
                     )
                 done += 1
             except DomainError as exc:
-                self.message_user(request, f"{req.company.member_id}：{exc.detail}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("%(member_id)s：%(error)s")
+                    % {"member_id": req.company.member_id, "error": exc.detail},
+                    messages.ERROR,
+                )
         if done:
-            label = "批准" if decision == "approve" else "驳回"
-            self.message_user(request, f"已{label} {done} 份变更申请。", messages.SUCCESS)
+            if decision == "approve":
+                message = ngettext(
+                    "已批准 %(count)d 份变更申请。", "已批准 %(count)d 份变更申请。", done
+                )
+            else:
+                message = ngettext(
+                    "已驳回 %(count)d 份变更申请。", "已驳回 %(count)d 份变更申请。", done
+                )
+            self.message_user(request, message % {"count": done}, messages.SUCCESS)
 
     def decide_view(self, request, pk: int, decision: str):
         changelist = reverse("admin:members_companychangerequest_changelist")
@@ -158,7 +176,9 @@ class CompanyChangeRequestAdmin(admin.ModelAdmin):
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "批准企业资料变更" if decision == "approve" else "驳回企业资料变更",
+            "title": gettext("批准企业资料变更")
+            if decision == "approve"
+            else gettext("驳回企业资料变更"),
             "opts": self.model._meta,
             "change_requests": change_requests,
             "decision": decision,
@@ -170,11 +190,11 @@ class CompanyChangeRequestAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "members/company/admin_decide.html", context)
 
-    @admin.action(description="批准所选变更申请（新名称立即对外显示）", permissions=["decide"])
+    @admin.action(description=_("批准所选变更申请（新名称立即对外显示）"), permissions=["decide"])
     def approve_selected(self, request, queryset):
         return self._reason_page(request, list(queryset.select_related("company")), "approve")
 
-    @admin.action(description="驳回所选变更申请（需填写原因）", permissions=["decide"])
+    @admin.action(description=_("驳回所选变更申请（需填写原因）"), permissions=["decide"])
     def reject_selected(self, request, queryset):
         return self._reason_page(request, list(queryset.select_related("company")), "reject")
 

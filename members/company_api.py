@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -132,18 +134,18 @@ class ColleagueSerializer(serializers.Serializer):
 
 class ColleagueInviteInputSerializer(serializers.Serializer):
     email = serializers.EmailField(
-        error_messages={"invalid": "请输入有效的电子邮箱地址，如 zhang.san@example.com。"}
+        error_messages={"invalid": _("请输入有效的电子邮箱地址，如 zhang.san@example.com。")}
     )
     role = serializers.ChoiceField(
         choices=User.Role.choices,
-        error_messages={"invalid_choice": "角色只能是 admin、listings 或 sales。"},
+        error_messages={"invalid_choice": _("角色只能是 admin、listings 或 sales。")},
     )
 
 
 class ColleagueRoleInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(
         choices=User.Role.choices,
-        error_messages={"invalid_choice": "角色只能是 admin、listings 或 sales。"},
+        error_messages={"invalid_choice": _("角色只能是 admin、listings 或 sales。")},
     )
 
 
@@ -186,7 +188,7 @@ class MyCompanyApi(APIView):
         # Before authentication reads the body (SessionAuthentication's CSRF check does).
         if request.method in ("PATCH", "PUT", "POST"):
             guard_upload_request(
-                request, limit=company_services.LOGO_UPLOAD_MAX_BYTES, label="企业标志"
+                request, limit=company_services.LOGO_UPLOAD_MAX_BYTES, label=gettext("企业标志")
             )
         super().initial(request, *args, **kwargs)
 
@@ -294,7 +296,7 @@ class ColleagueDetailApi(APIView):
                 colleagues.colleague_get(company=company, user_id=invitation.user_id),
                 None,
             )
-        raise ColleagueNotFound("该邀请已撤销。")
+        raise ColleagueNotFound(gettext("该邀请已撤销。"))
 
     @extend_schema(
         request=ColleagueRoleInputSerializer, responses={200: ColleagueSerializer, **errors(409)}

@@ -20,7 +20,11 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from audit.services import Action as AuditAction
+from audit.services import audit_record
 from marketplace.exceptions import Conflict, DomainError, NotFound
 from marketplace.uploads import MB, reencode_image
 
@@ -49,9 +53,9 @@ PROFILE_FIELDS: tuple[str, ...] = (
 )
 IDENTITY_FIELDS: tuple[str, ...] = ("name", "registration_number")
 REQUIRED_FIELDS: dict[str, str] = {
-    "name": "请填写企业名称。",
-    "contact_name": "请填写联系人姓名。",
-    "phone": "请填写联系电话。",
+    "name": _("请填写企业名称。"),
+    "contact_name": _("请填写联系人姓名。"),
+    "phone": _("请填写联系电话。"),
 }
 LOGO_UPLOAD_MAX_BYTES = 2 * MB  # refused before decoding (413 `file_too_large`)
 LOGO_MAX_SIDE = 400  # stored as an RGB JPEG of at most 400×400 px
@@ -103,7 +107,7 @@ def logo_process(upload) -> bytes:
     """The logo re-encoded by Pillow (RGB JPEG, at most 400×400, no metadata). Raises
     before anything is stored: 413 over 2 MB, 400 `not_an_image` / `image_too_large`."""
     content, _ = reencode_image(
-        upload, max_bytes=LOGO_UPLOAD_MAX_BYTES, label="企业标志", max_side=LOGO_MAX_SIDE
+        upload, max_bytes=LOGO_UPLOAD_MAX_BYTES, label=gettext("企业标志"), max_side=LOGO_MAX_SIDE
     )
     return content
 
@@ -124,12 +128,16 @@ def _clean(changes: Mapping[str, object]) -> dict[str, str]:
         if field in values:
             limit = Company._meta.get_field(field).max_length
             if limit and len(values[field]) > limit:
-                raise _invalid(field, f"不能超过 {limit} 个字符（当前 {len(values[field])} 个）。")
+                raise _invalid(
+                    field,
+                    gettext("不能超过 %(limit)d 个字符（当前 %(count)d 个）。")
+                    % {"limit": limit, "count": len(values[field])},
+                )
     if values.get("email"):
         try:
             validate_email(values["email"])
         except ValidationError:
-            raise _invalid("email", "请输入有效的电子邮箱地址，如 sales@example.com。")
+            raise _invalid("email", gettext("请输入有效的电子邮箱地址，如 sales@example.com。"))
     if "registration_number" in values:
         values["registration_number"] = normalise_registration_number(values["registration_number"])
     return values
@@ -163,7 +171,7 @@ def company_profile_update(
     re-encoded by Pillow first: a refused upload changes nothing (nor do the other fields)."""
     require_role(by)
     if by.company_id != company.pk:
-        raise NotFound("未找到该企业，或您不是它的成员。")
+        raise NotFound(gettext("未找到该企业，或您不是它的成员。"))
     values = _clean(changes)
     logo_bytes = logo_process(logo) if logo is not None else None
     storage = Company._meta.get_field("logo").storage
@@ -249,6 +257,19 @@ def _decided(req: CompanyChangeRequest, status: str, *, by: User | None, reason:
     req.decided_by = by
     req.decided_at = timezone.now()
     req.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    # Issue 15: the decision in the audit log, inside its transaction.
+    approved = status == CompanyChangeRequest.Status.APPROVED
+    audit_record(
+        action=AuditAction.COMPANY_CHANGE_APPROVE
+        if approved
+        else AuditAction.COMPANY_CHANGE_REJECT,
+        target=req,
+        by=by,
+        reason=reason,
+        company=req.company,
+        target_label=f"{req.company.member_id} #{req.pk}",
+        details={"name": req.name, "registration_number": req.registration_number},
+    )
 
 
 def _notify_decision(req: CompanyChangeRequest, company: Company) -> None:
@@ -284,7 +305,7 @@ def change_request_approve(
         )
         if approved is None:
             raise Conflict(
-                "该企业的身份认证已不在有效状态，不能变更统一社会信用代码，请驳回此申请。",
+                gettext("该企业的身份认证已不在有效状态，不能变更统一社会信用代码，请驳回此申请。"),
                 code="not_verified",
                 rule="R-C2",
             )

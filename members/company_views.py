@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,14 +35,14 @@ def _colleague_or_404(company, user_id: int):
     try:
         return colleagues.colleague_get(company=company, user_id=user_id)
     except ColleagueNotFound:
-        raise Http404("未找到该同事，或不属于贵公司。")
+        raise Http404(_("未找到该同事，或不属于贵公司。"))
 
 
 def _invitation_or_404(company, pk: int):
     try:
         return colleagues.invitation_get(company=company, invitation_id=pk)
     except ColleagueNotFound:
-        raise Http404("未找到该邀请，或不属于贵公司。")
+        raise Http404(_("未找到该邀请，或不属于贵公司。"))
 
 
 def _form_errors(form, exc: DomainError, renames: dict | None = None) -> None:
@@ -65,7 +66,7 @@ def company_profile(request):
     if request.method == "POST":
         try:
             guard_upload_request(
-                request, limit=company_services.LOGO_UPLOAD_MAX_BYTES, label="企业标志"
+                request, limit=company_services.LOGO_UPLOAD_MAX_BYTES, label=_("企业标志")
             )
         except FileTooLarge as exc:
             messages.error(request, exc.detail)
@@ -103,11 +104,13 @@ def _company_profile(request):
             if result.change_request is not None:
                 messages.success(
                     request,
-                    "其他资料已保存。企业名称/统一社会信用代码的变更已提交工作人员审核，"
-                    "审核通过前对外仍显示原资料，结果会通过站内信通知您。",
+                    _(
+                        "其他资料已保存。企业名称/统一社会信用代码的变更已提交工作人员审核，"
+                        "审核通过前对外仍显示原资料，结果会通过站内信通知您。"
+                    ),
                 )
             else:
-                messages.success(request, "企业资料已保存。")
+                messages.success(request, _("企业资料已保存。"))
             return redirect("members:company_profile")
     return render(
         request,
@@ -146,7 +149,11 @@ def colleague_list(request):
             days = colleagues.invitation_max_age().days
             messages.success(
                 request,
-                f"邀请邮件已发送到 {invitation.email}，链接 {days} 天内有效。对方接受后会出现在同事列表中。",
+                _(
+                    "邀请邮件已发送到 %(email)s，链接 %(days)d 天内有效。"
+                    "对方接受后会出现在同事列表中。"
+                )
+                % {"email": invitation.email, "days": days},
             )
             return redirect("members:colleagues")
     accounts = list(colleagues.company_colleagues(company))
@@ -174,7 +181,7 @@ def colleague_role(request, user_id: int):
     user = _colleague_or_404(company, user_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择有效的角色。")
+        messages.error(request, _("请选择有效的角色。"))
         return redirect("members:colleagues")
     try:
         colleagues.colleague_set_role(
@@ -184,7 +191,10 @@ def colleague_role(request, user_id: int):
         messages.error(request, exc.detail)
     else:
         label = ROLE_LABELS[form.cleaned_data["role"]]
-        messages.success(request, f"{user.username} 的角色已改为“{label}”。")
+        messages.success(
+            request,
+            _("%(username)s 的角色已改为“%(role)s”。") % {"username": user.username, "role": label},
+        )
         if user.pk == request.user.pk and form.cleaned_data["role"] != "admin":
             return redirect("members:dashboard")
     return redirect("members:colleagues")
@@ -198,19 +208,24 @@ def colleague_remove(request, user_id: int):
     if request.method == "GET":
         return _confirm(
             request,
-            title="移除同事",
-            question=(
-                f"确定要将 {user.username}（{user.email or '无邮箱'}）移出“{company.name}”吗？"
+            title=_("移除同事"),
+            question=_(
+                "确定要将 %(username)s（%(email)s）移出“%(company)s”吗？"
                 "其账号不会被删除，但将不能再代表贵公司操作；其发布的信息、询盘和订单仍归贵公司所有。"
-            ),
-            button="确认移除",
+            )
+            % {
+                "username": user.username,
+                "email": user.email or _("无邮箱"),
+                "company": company.name,
+            },
+            button=_("确认移除"),
         )
     try:
         colleagues.colleague_remove(company=company, by=request.user, user=user)
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect("members:colleagues")
-    messages.success(request, f"已将 {user.username} 移出贵公司。")
+    messages.success(request, _("已将 %(username)s 移出贵公司。") % {"username": user.username})
     if user.pk == request.user.pk:
         return redirect("members:dashboard")
     return redirect("members:colleagues")
@@ -224,12 +239,13 @@ def invitation_revoke(request, pk: int):
     if request.method == "GET":
         return _confirm(
             request,
-            title="撤销邀请",
-            question=f"确定要撤销对 {invitation.email} 的邀请吗？邀请邮件中的链接将立即失效。",
-            button="确认撤销",
+            title=_("撤销邀请"),
+            question=_("确定要撤销对 %(email)s 的邀请吗？邀请邮件中的链接将立即失效。")
+            % {"email": invitation.email},
+            button=_("确认撤销"),
         )
     colleagues.invitation_revoke(company=company, by=request.user, invitation=invitation)
-    messages.success(request, f"已撤销对 {invitation.email} 的邀请。")
+    messages.success(request, _("已撤销对 %(email)s 的邀请。") % {"email": invitation.email})
     return redirect("members:colleagues")
 
 
@@ -243,7 +259,9 @@ def invitation_resend(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"已重新发送邀请邮件到 {invitation.email}。")
+        messages.success(
+            request, _("已重新发送邀请邮件到 %(email)s。") % {"email": invitation.email}
+        )
     return redirect("members:colleagues")
 
 
@@ -297,8 +315,12 @@ def invitation_accept(request, token: str):
             if joined is not None:
                 messages.success(
                     request,
-                    f"欢迎加入“{invitation.company.name}”！您的角色是“{ROLE_LABELS[invitation.role]}”"
-                    f"，可以：{ROLE_DUTIES[invitation.role]}。",
+                    _("欢迎加入“%(company)s”！您的角色是“%(role)s”，可以：%(duties)s。")
+                    % {
+                        "company": invitation.company.name,
+                        "role": ROLE_LABELS[invitation.role],
+                        "duties": ROLE_DUTIES[invitation.role],
+                    },
                 )
                 return redirect("members:dashboard")
     return render(

@@ -18,70 +18,28 @@ DESIGN.md). Each registers a panel once, in its `AppConfig.ready`::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
-
 from .models import Company
+from .page_sections import Section, SectionRegistry
 
-DashboardProvider = Callable[[Company], Mapping[str, Any]]
-
-
-@dataclass(frozen=True)
-class DashboardPanel:
-    name: str
-    provider: DashboardProvider | None
-    template: str | None
-    order: int
+DashboardPanel = Section
+_PANELS = SectionRegistry("dashboard panel", "dashboard_templates")
 
 
-_PANELS: dict[str, DashboardPanel] = {}
-
-
-def register_dashboard_panel(
-    name: str,
-    provider: DashboardProvider | None = None,
-    *,
-    template: str | None = None,
-    order: int = 100,
-) -> None:
-    """Add a panel to the dashboard. Registering the same panel again is harmless; another
-    one under a taken name is an error."""
-    if provider is None and template is None:
-        raise ValueError(f"dashboard panel {name!r} needs a provider or a template")
-    panel = DashboardPanel(name=name, provider=provider, template=template, order=order)
-    current = _PANELS.get(name)
-    if current is not None and current != panel:
-        raise ImproperlyConfigured(f"a dashboard panel named {name!r} is already registered")
-    _PANELS[name] = panel
+def register_dashboard_panel(name, provider=None, *, template=None, order=100) -> None:
+    _PANELS.register(name, provider, template=template, order=order)
 
 
 def unregister_dashboard_panel(name: str) -> None:
-    """For tests."""
-    _PANELS.pop(name, None)
+    _PANELS.unregister(name)
 
 
-def dashboard_panels() -> list[DashboardPanel]:
-    return sorted(_PANELS.values(), key=lambda p: (p.order, p.name))
+def dashboard_panels() -> list[Section]:
+    return _PANELS.sections()
 
 
 def dashboard_context(company: Company, base: Mapping[str, Any]) -> dict[str, Any]:
-    """`base` (members' own context) plus every provider's keys, and `dashboard_templates`:
-    the panels' cards in order."""
-    templates: list[str] = []
-    context = {**base, "dashboard_templates": templates}
-    for panel in dashboard_panels():
-        if panel.provider is not None:
-            extra = dict(panel.provider(company))
-            taken = context.keys() & extra.keys()
-            if taken:
-                raise ImproperlyConfigured(
-                    f"dashboard panel {panel.name!r} sets keys already in the context: "
-                    + ", ".join(sorted(taken))
-                )
-            context.update(extra)
-        if panel.template:
-            templates.append(panel.template)
-    return context
+    """`base` plus every provider's keys (`provider(company)`) and `dashboard_templates`."""
+    return _PANELS.context(base, company)

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import notices
@@ -28,7 +29,7 @@ def notice_settings(request):
     form = NoticeSettingsForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
         changed = notices.notice_preferences_set(user=user, email_on=form.cleaned_data["email"])
-        messages.success(request, "通知设置已保存。" if changed else "通知设置没有变化。")
+        messages.success(request, _("通知设置已保存。") if changed else _("通知设置没有变化。"))
         return redirect("members:notice_settings")
     return render(
         request,

@@ -21,7 +21,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.queueing import enqueue
 
@@ -40,25 +42,25 @@ class NoticeEvent:
 
 
 EVENTS: dict[str, NoticeEvent] = {
-    "listing_approved": NoticeEvent("信息审核通过", frozenset({ADMIN, LISTINGS})),
-    "listing_rejected": NoticeEvent("信息未通过审核", frozenset({ADMIN, LISTINGS})),
-    "listing_expiring": NoticeEvent("信息 3 天后到期", frozenset({ADMIN, LISTINGS})),
-    "listing_expired": NoticeEvent("信息已过期", frozenset({ADMIN, LISTINGS})),
-    "inquiry_received": NoticeEvent("收到询盘", frozenset({ADMIN, SALES})),
-    "quote_received": NoticeEvent("收到报价", frozenset({ADMIN, SALES})),
-    "inquiry_replied": NoticeEvent("询盘/报价收到回复", frozenset({ADMIN, SALES})),
-    "order_created": NoticeEvent("新订单", frozenset({ADMIN, SALES})),
-    "order_paid": NoticeEvent("订单已付款", frozenset({ADMIN, SALES})),
-    "order_shipped": NoticeEvent("订单已发货", frozenset({ADMIN, SALES})),
-    "order_completed": NoticeEvent("交易成功", frozenset({ADMIN, SALES})),
-    "order_refunded": NoticeEvent("订单已退款", frozenset({ADMIN, SALES})),
-    "order_cancelled": NoticeEvent("订单已取消或关闭", frozenset({ADMIN, SALES})),
-    "order_disputed": NoticeEvent("订单纠纷", frozenset({ADMIN, SALES})),
-    "review_received": NoticeEvent("收到评价", frozenset({ADMIN, SALES})),
-    "verification_decided": NoticeEvent("身份认证结果", frozenset({ADMIN})),
-    "trustpass_granted": NoticeEvent("诚信通会员期开通", frozenset({ADMIN})),
-    "trustpass_renewal": NoticeEvent("诚信通续费提醒", frozenset({ADMIN})),
-    "company_change_decided": NoticeEvent("企业资料变更审核结果", frozenset({ADMIN})),
+    "listing_approved": NoticeEvent(_("信息审核通过"), frozenset({ADMIN, LISTINGS})),
+    "listing_rejected": NoticeEvent(_("信息未通过审核"), frozenset({ADMIN, LISTINGS})),
+    "listing_expiring": NoticeEvent(_("信息 3 天后到期"), frozenset({ADMIN, LISTINGS})),
+    "listing_expired": NoticeEvent(_("信息已过期"), frozenset({ADMIN, LISTINGS})),
+    "inquiry_received": NoticeEvent(_("收到询盘"), frozenset({ADMIN, SALES})),
+    "quote_received": NoticeEvent(_("收到报价"), frozenset({ADMIN, SALES})),
+    "inquiry_replied": NoticeEvent(_("询盘/报价收到回复"), frozenset({ADMIN, SALES})),
+    "order_created": NoticeEvent(_("新订单"), frozenset({ADMIN, SALES})),
+    "order_paid": NoticeEvent(_("订单已付款"), frozenset({ADMIN, SALES})),
+    "order_shipped": NoticeEvent(_("订单已发货"), frozenset({ADMIN, SALES})),
+    "order_completed": NoticeEvent(_("交易成功"), frozenset({ADMIN, SALES})),
+    "order_refunded": NoticeEvent(_("订单已退款"), frozenset({ADMIN, SALES})),
+    "order_cancelled": NoticeEvent(_("订单已取消或关闭"), frozenset({ADMIN, SALES})),
+    "order_disputed": NoticeEvent(_("订单纠纷"), frozenset({ADMIN, SALES})),
+    "review_received": NoticeEvent(_("收到评价"), frozenset({ADMIN, SALES})),
+    "verification_decided": NoticeEvent(_("身份认证结果"), frozenset({ADMIN})),
+    "trustpass_granted": NoticeEvent(_("诚信通会员期开通"), frozenset({ADMIN})),
+    "trustpass_renewal": NoticeEvent(_("诚信通续费提醒"), frozenset({ADMIN})),
+    "company_change_decided": NoticeEvent(_("企业资料变更审核结果"), frozenset({ADMIN})),
 }
 
 
@@ -75,7 +77,8 @@ def absolute_url(path: str) -> str:
 
 
 def render(event: str, *, company: Company, context: dict | None = None, url: str = ""):
-    """(subject, body) of an event's notice, from its templates."""
+    """(subject, body) of an event's notice, from its templates, in the active language
+    (`notify` stores notices in the site's language, LANGUAGE_CODE)."""
     if event not in EVENTS:
         raise ValueError(f"unknown notice event {event!r}")
     ctx = {
@@ -98,8 +101,13 @@ def notify(
     dedupe_key: str | None = None,
 ) -> Notice | None:
     """The in-site notice of `event` to `company` now, its e-mail queued on commit. With
-    `dedupe_key`, at most one notice is ever made (None when it already exists)."""
-    title, body = render(event, company=company, context=context, url=url)
+    `dedupe_key`, at most one notice is ever made (None when it already exists).
+
+    Written in the site's language (LANGUAGE_CODE), whatever the language of the request
+    that caused it: the notice is stored once for every user of the company and is read
+    later by people who did not make the request (accounts have no language of their own)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title, body = render(event, company=company, context=context, url=url)
     fields = {"company": company, "kind": event, "title": title, "body": body, "url": url}
     if dedupe_key:
         notice, created = Notice.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
@@ -150,7 +158,8 @@ def recipients(company: Company, event: str) -> list[str]:
 
 
 def notice_preferences(user: User) -> list[tuple[str, str, bool]]:
-    """(event, label, e-mail on) for each event of the user's role, in EVENTS order."""
+    """(event, label, e-mail on) for each event of the user's role, in EVENTS order (the
+    label lazy: it reads in the language of the page)."""
     saved = dict(NoticePreference.objects.filter(user=user).values_list("event", "send_email"))
     return [
         (event, EVENTS[event].label, saved.get(event, EVENTS[event].email_default))
@@ -164,7 +173,7 @@ def notice_preferences_set(*, user: User, email_on: set[str] | list[str]) -> int
     Events outside the role are left alone. Returns how many choices changed."""
     wanted = set(email_on)
     changed = 0
-    for event, _, current in notice_preferences(user):
+    for event, _label, current in notice_preferences(user):
         send = event in wanted
         if send != current:
             NoticePreference.objects.update_or_create(
@@ -179,7 +188,8 @@ def notice_preferences_set(*, user: User, email_on: set[str] | list[str]) -> int
 
 def email_message(notice: Notice, address: str) -> EmailMultiAlternatives:
     """The e-mail of `notice` to one address: plain text and an HTML alternative, both from
-    templates, every link absolute."""
+    templates, every link absolute; in the active language (`notice_email_send`: the site's,
+    the language the notice itself was written in)."""
     ctx = {
         "title": notice.title,
         "body": notice.body,
@@ -188,7 +198,8 @@ def email_message(notice: Notice, address: str) -> EmailMultiAlternatives:
         "site_name": settings.SITE_NAME,
     }
     message = EmailMultiAlternatives(
-        subject=f"【{settings.SITE_NAME}】{notice.title}",
+        subject=gettext("【%(site)s】%(title)s")
+        % {"site": settings.SITE_NAME, "title": notice.title},
         body=render_to_string("notices/email.txt", ctx).strip() + "\n",
         to=[address],
     )
@@ -209,9 +220,11 @@ def notice_email_send(notice_id: int) -> bool:
         if notice is None:
             return False
         to = recipients(notice.company, notice.kind) if notice.kind in EVENTS else []
-        # One message per address, so no recipient sees the others' addresses.
-        for address in to:
-            email_message(notice, address).send()
+        # One message per address, so no recipient sees the others' addresses; in the
+        # language the notice was written in (`notify`).
+        with translation.override(settings.LANGUAGE_CODE):
+            for address in to:
+                email_message(notice, address).send()
         notice.emailed_at = timezone.now()
         notice.save(update_fields=["emailed_at"])
         return bool(to)

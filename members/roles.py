@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.exceptions import Forbidden
 
@@ -33,17 +35,19 @@ SALES = "sales"
 
 # Same values and labels as `members.models.User.Role` (a test keeps them equal).
 ROLE_LABELS: dict[str, str] = {
-    ADMIN: "管理员",
-    LISTINGS: "产品信息",
-    SALES: "销售/询盘",
+    ADMIN: _("管理员"),
+    LISTINGS: _("产品信息"),
+    SALES: _("销售/询盘"),
 }
 ROLES: tuple[str, ...] = tuple(ROLE_LABELS)
 
 # What each role is for, in the words of the colleagues page and the 403 page.
 ROLE_DUTIES: dict[str, str] = {
-    ADMIN: "全部功能，包括企业资料、同事账号、诚信通续费、身份认证、商铺与域名、证书荣誉",
-    LISTINGS: "发布、修改、重发、下架供求信息及其图片",
-    SALES: "询盘收件箱与回复、报价、订单（下单、付款、发货、确认收货、退款）、交易评价、企业邮箱",
+    ADMIN: _("全部功能，包括企业资料、同事账号、诚信通续费、身份认证、商铺与域名、证书荣誉"),
+    LISTINGS: _("发布、修改、重发、下架供求信息及其图片"),
+    SALES: _(
+        "询盘收件箱与回复、报价、订单（下单、付款、发货、确认收货、退款）、交易评价、企业邮箱"
+    ),
 }
 
 
@@ -54,7 +58,7 @@ class RoleRequired(Forbidden, PermissionDenied):
     get the 403 page with the message)."""
 
     code = "role_required"
-    default_detail = "您在本企业的角色无权执行此操作，请联系贵公司的管理员。"
+    default_detail = _("您在本企业的角色无权执行此操作，请联系贵公司的管理员。")
 
 
 def role_allows(role: str | None, *roles: str) -> bool:
@@ -66,16 +70,20 @@ def role_allows(role: str | None, *roles: str) -> bool:
 def roles_label(roles: Iterable[str]) -> str:
     """'“产品信息”或“管理员”': the roles that may, administrators always last."""
     wanted = [r for r in ROLES if r in set(roles) and r != ADMIN] + [ADMIN]
-    return "或".join(f"“{ROLE_LABELS[r]}”" for r in wanted)
+    return gettext("或").join(gettext("“%(role)s”") % {"role": ROLE_LABELS[r]} for r in wanted)
 
 
 def role_required_message(role: str | None, roles: Iterable[str]) -> str:
     """The Chinese explanation of a refusal: who may, what the account is, what to do."""
-    mine = ROLE_LABELS.get(role or "", "未知")
-    return (
-        f"此操作需要{roles_label(roles)}角色，您在本企业的角色是“{mine}”"
-        f"（可以：{ROLE_DUTIES.get(role or '', '无')}）。如需调整，请联系贵公司的管理员。"
-    )
+    mine = ROLE_LABELS.get(role or "", gettext("未知"))
+    return gettext(
+        "此操作需要%(roles)s角色，您在本企业的角色是“%(mine)s”"
+        "（可以：%(duties)s）。如需调整，请联系贵公司的管理员。"
+    ) % {
+        "roles": roles_label(roles),
+        "mine": mine,
+        "duties": ROLE_DUTIES.get(role or "", gettext("无")),
+    }
 
 
 def require_role(user, *roles: str) -> None:

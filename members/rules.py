@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
 
 # R-M1: the public handle of a company.
 MEMBER_ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,28})[a-z0-9]$")
@@ -45,13 +48,13 @@ RESERVED_MEMBER_IDS = frozenset(
 def member_id_problem(value: str) -> str | None:
     """R-M1: why a member ID cannot be used, in Chinese, or None when it can."""
     if not 3 <= len(value) <= 30:
-        return "会员ID 须为 3–30 个字符。"
+        return _("会员ID 须为 3–30 个字符。")
     if value != value.lower():
-        return "会员ID 只能使用小写字母，请把大写字母改为小写。"
+        return _("会员ID 只能使用小写字母，请把大写字母改为小写。")
     if not MEMBER_ID_RE.match(value):
-        return "会员ID 只能包含小写字母、数字和连字符（-），且不能以连字符开头或结尾。"
+        return _("会员ID 只能包含小写字母、数字和连字符（-），且不能以连字符开头或结尾。")
     if value in RESERVED_MEMBER_IDS:
-        return f"“{value}”是系统保留名称，请换一个会员ID。"
+        return _("“%(value)s”是系统保留名称，请换一个会员ID。") % {"value": value}
     return None
 
 
@@ -81,6 +84,48 @@ def next_uncovered_day(periods: list[tuple[date, date]], day: date) -> date:
 def periods_overlap(a: tuple[date, date], b: tuple[date, date]) -> bool:
     """Two [start, end) periods share at least one day."""
     return a[0] < b[1] and b[0] < a[1]
+
+
+# --- Years of membership (诚信通第 N 年, 诚信通会员起始; issue 15) ---------------------------
+
+# Counted like the archive years of R-C3, so the company page and the credit archive agree.
+DAYS_PER_MEMBERSHIP_YEAR = 365
+
+
+def membership_days(periods: Iterable[tuple[date, date]], today: date) -> int:
+    """R-M2 periods [starts_on, ends_on): the days they cover before `today`, overlaps counted
+    once (R-C3 counts archive years from this). A period that started exactly 365 days ago
+    has covered 365 days: its first year is complete on its anniversary."""
+    clipped = sorted((start, min(end, today)) for start, end in periods if start < min(end, today))
+    total = 0
+    run_start: date | None = None
+    run_end: date | None = None
+    for start, end in clipped:
+        if run_end is None or start > run_end:
+            if run_end is not None:
+                total += (run_end - run_start).days
+            run_start, run_end = start, end
+        elif end > run_end:
+            run_end = end
+    if run_end is not None:
+        total += (run_end - run_start).days
+    return total
+
+
+def membership_year(periods: Iterable[tuple[date, date]], today: date) -> int | None:
+    """诚信通第 N 年: None unless a period contains `today` (R-M2); else 1 + the full
+    365-day years the periods have covered (1 in the first year, 2 from the first
+    anniversary on, …)."""
+    periods = list(periods)
+    if not any(period_contains(s, e, today) for s, e in periods):
+        return None
+    return membership_days(periods, today) // DAYS_PER_MEMBERSHIP_YEAR + 1
+
+
+def membership_start(periods: Iterable[tuple[date, date]], today: date) -> date | None:
+    """诚信通会员起始: the first day of the earliest period that has begun by `today` (a
+    period bought ahead does not count yet), or None."""
+    return min((s for s, _e in periods if s <= today), default=None)
 
 
 # --- R-M4: renewal reminders ---------------------------------------------------------------
@@ -150,20 +195,22 @@ def registration_number_problem(value: str) -> str | None:
 
     Strict: call `normalise_registration_number` first to accept lowercase and spaces."""
     if len(value) != USCC_LENGTH:
-        return f"统一社会信用代码应为 18 位，您输入了 {len(value)} 位，请核对营业执照。"
+        return _("统一社会信用代码应为 18 位，您输入了 %(count)d 位，请核对营业执照。") % {
+            "count": len(value)
+        }
     if value != value.upper():
-        return "统一社会信用代码中的字母应为大写，请改为大写后再提交。"
+        return _("统一社会信用代码中的字母应为大写，请改为大写后再提交。")
     bad = sorted({c for c in value if c not in USCC_CHARS})
     if bad:
-        return (
-            f"统一社会信用代码含有无效字符“{''.join(bad)}”：只能是数字和除 I、O、Z、S、V 以外的"
+        return _(
+            "统一社会信用代码含有无效字符“%(chars)s”：只能是数字和除 I、O、Z、S、V 以外的"
             "大写字母，请核对营业执照（注意数字 0 与字母 O、数字 1 与字母 I 的区别）。"
-        )
+        ) % {"chars": "".join(bad)}
     if not value[2:8].isdigit():
-        return "统一社会信用代码第 3–8 位应为行政区划代码（数字），请核对营业执照。"
+        return _("统一社会信用代码第 3–8 位应为行政区划代码（数字），请核对营业执照。")
     expected = uscc_check_character(value[:17])
     if value[17] != expected:
-        return "统一社会信用代码校验位不正确，请逐位核对营业执照上的代码后重新输入。"
+        return _("统一社会信用代码校验位不正确，请逐位核对营业执照上的代码后重新输入。")
     return None
 
 

@@ -17,7 +17,13 @@ from .models import (
     VerificationAgency,
     VerificationApplication,
 )
-from .rules import next_uncovered_day, period_contains, renewal_rate
+from .rules import (
+    membership_start,
+    membership_year,
+    next_uncovered_day,
+    period_contains,
+    renewal_rate,
+)
 
 
 def _as_day(at: date | datetime | None) -> date:
@@ -98,6 +104,17 @@ def company_trustpass_until(
         elif until is not None and s <= until:
             until = max(until, e)
     return until
+
+
+def company_membership_year(company: Company, *, at: date | datetime | None = None) -> int | None:
+    """诚信通第 N 年 on `at` (default today), or None while the company is not TrustPass."""
+    return membership_year(_periods(company), _as_day(at))
+
+
+def company_trustpass_since(company: Company, *, at: date | datetime | None = None) -> date | None:
+    """诚信通会员起始: the start of the company's first TrustPass period (not the account's
+    creation), or None if it has never been TrustPass by `at`."""
+    return membership_start(_periods(company), _as_day(at))
 
 
 def company_forget_cache(company: Company) -> None:

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from . import selectors
@@ -106,7 +108,7 @@ class MembershipGrantInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["ends_on"] <= attrs["starts_on"]:
-            raise serializers.ValidationError({"ends_on": ["结束日期必须晚于开始日期。"]})
+            raise serializers.ValidationError({"ends_on": [gettext("结束日期必须晚于开始日期。")]})
         return attrs
 
 
@@ -171,7 +173,7 @@ class ReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=300,
         error_messages={
-            "required": "请填写原因，告诉企业如何修改后重新申请。",
-            "blank": "请填写原因，告诉企业如何修改后重新申请。",
+            "required": _("请填写原因，告诉企业如何修改后重新申请。"),
+            "blank": _("请填写原因，告诉企业如何修改后重新申请。"),
         },
     )

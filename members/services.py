@@ -16,7 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from audit.services import Action as AuditAction
+from audit.services import audit_record
 from marketplace.exceptions import DomainError
 
 from . import account_services, notices, selectors, signals
@@ -63,7 +66,7 @@ def company_register(
         validate_password(password, user)
     except ValidationError as exc:
         raise DomainError(
-            "密码不符合要求：" + " ".join(exc.messages),
+            _("密码不符合要求：%(problems)s") % {"problems": " ".join(exc.messages)},
             code="invalid_password",
             fields={"password": exc.messages},
         )
@@ -124,6 +127,7 @@ def membership_grant(
         note=note,
         created_by=by,
     )
+    _audit_period(AuditAction.MEMBERSHIP_GRANT, period, company, by=by, reason=note)
     company_forget_cache(company)
     _membership_changed(company.pk, cause="membership_granted")
     notices.notify(
@@ -148,7 +152,9 @@ def membership_renew(
     """R-M2 续签: `years` years from the current end (today for a company not TrustPass).
     Bought before the end, the new period starts exactly where the old one ends."""
     if years < 1:
-        raise InvalidPeriod("续费年数至少为 1 年。", fields={"years": ["续费年数至少为 1 年。"]})
+        raise InvalidPeriod(
+            _("续费年数至少为 1 年。"), fields={"years": [_("续费年数至少为 1 年。")]}
+        )
     today = today or timezone.localdate()
     Company.objects.select_for_update().get(pk=company.pk)
     company_forget_cache(company)  # read the periods again under the lock
@@ -174,8 +180,12 @@ def membership_period_update(
     if ends_on <= starts_on:
         raise InvalidPeriod(fields={"ends_on": [InvalidPeriod.default_detail]})
     period = TrustPassPeriod.objects.select_for_update().get(pk=period.pk)
+    before = {"starts_on": period.starts_on.isoformat(), "ends_on": period.ends_on.isoformat()}
     period.starts_on, period.ends_on, period.note = starts_on, ends_on, note
     period.save(update_fields=["starts_on", "ends_on", "note"])
+    _audit_period(
+        AuditAction.MEMBERSHIP_UPDATE, period, period.company, by=by, reason=note, before=before
+    )
     _membership_changed(period.company_id, cause="membership_changed")
     return period
 
@@ -184,8 +194,38 @@ def membership_period_update(
 def membership_period_delete(*, period: TrustPassPeriod, by: User | None = None) -> None:
     """Staff remove a period entered by mistake; the company's data stays (R-M2)."""
     company_id = period.company_id
+    _audit_period(AuditAction.MEMBERSHIP_DELETE, period, period.company, by=by, reason=period.note)
     TrustPassPeriod.objects.filter(pk=period.pk).delete()
     _membership_changed(company_id, cause="membership_removed")
+
+
+def _audit_period(
+    action: str,
+    period: TrustPassPeriod,
+    company: Company,
+    *,
+    by: User | None,
+    reason: str = "",
+    before: dict | None = None,
+) -> None:
+    """Issue 15: a membership decision in the audit log, inside its transaction. A period a
+    payment made (`by` None, source order) is recorded too, as the system's."""
+    details = {
+        "starts_on": period.starts_on.isoformat(),
+        "ends_on": period.ends_on.isoformat(),
+        "source": period.source,
+    }
+    if before:
+        details["before"] = before
+    audit_record(
+        action=action,
+        target=period,
+        by=by,
+        reason=reason,
+        company=company,
+        target_label=f"{company.member_id} {period.starts_on}–{period.ends_on}",
+        details=details,
+    )
 
 
 def _membership_changed(company_id: int, *, cause: str) -> None:

@@ -11,7 +11,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from audit.services import Action as AuditAction
+from audit.services import audit_record
 from marketplace.exceptions import DomainError, TrustPassRequired
 
 from . import privileges, signals
@@ -42,7 +45,7 @@ def verification_require_trustpass(company: Company | None) -> None:
     others get 403 `trustpass_required`."""
     if not privileges.is_trustpass(company):
         raise TrustPassRequired(
-            "身份认证是诚信通会员的特权：请先开通诚信通，再申请身份认证（/trustpass/）。",
+            _("身份认证是诚信通会员的特权：请先开通诚信通，再申请身份认证（/trustpass/）。"),
             rule="R-M3.3",
         )
 
@@ -64,12 +67,16 @@ def _agency_resolve(
     elif text:
         found = qs.filter(name=text).first()
         if found is None and allow_unlisted and 2 <= len(text) <= 100:
-            found, _ = VerificationAgency.objects.get_or_create(
+            found, _created = VerificationAgency.objects.get_or_create(
                 name=text, defaults={"active": False, "description": UNLISTED_AGENCY_NOTE[:200]}
             )
     if found is None:
-        names = "、".join(qs.values_list("name", flat=True)[:10])
-        detail = f"请从列表中选择一家认证机构（可选：{names}）。" if names else None
+        names = _("、").join(qs.values_list("name", flat=True)[:10])
+        detail = (
+            _("请从列表中选择一家认证机构（可选：%(names)s）。") % {"names": names}
+            if names
+            else None
+        )
         raise AgencyUnavailable(
             detail, fields={"agency": [detail or AgencyUnavailable.default_detail]}
         )
@@ -98,7 +105,7 @@ def verification_apply(
         raise InvalidRegistrationNumber(problem, fields={"registration_number": [problem]})
     applicant_name = (applicant_name or "").strip()
     if not applicant_name:
-        msg = "请填写经企业授权的申请人姓名。"
+        msg = _("请填写经企业授权的申请人姓名。")
         raise DomainError(msg, code="invalid", rule="R-C2", fields={"applicant_name": [msg]})
     agency_obj = _agency_resolve(agency, allow_unlisted=allow_unlisted_agency)
     locked = Company.objects.select_for_update().get(pk=company.pk)
@@ -168,6 +175,7 @@ def verification_approve(
     app.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     app.company.verified = True
     _certificate_code_assign(app)
+    _audit(app, AuditAction.VERIFICATION_APPROVE, by)
     _notify_decision(app)
     _verification_changed(app.company_id, verified=True, cause="verification_approved")
     return app
@@ -191,6 +199,7 @@ def verification_reject(
     app.decided_by = by
     app.decided_at = timezone.now()
     app.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    _audit(app, AuditAction.VERIFICATION_REJECT, by, reason)
     _notify_decision(app)
     return app
 
@@ -207,7 +216,7 @@ def verification_revoke(
     if app.status == VerificationApplication.Status.REVOKED:
         return app
     if app.status != VerificationApplication.Status.APPROVED:
-        raise VerificationNotPending("只有已通过的认证才能撤销。")
+        raise VerificationNotPending(_("只有已通过的认证才能撤销。"))
     app.status = VerificationApplication.Status.REVOKED
     app.reason = reason[:300]
     app.decided_by = by
@@ -215,9 +224,27 @@ def verification_revoke(
     app.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     Company.objects.select_for_update().filter(pk=app.company_id).update(verified=False)
     app.company.verified = False
+    _audit(app, AuditAction.VERIFICATION_REVOKE, by, reason)
     _notify_decision(app)
     _verification_changed(app.company_id, verified=False, cause="verification_revoked")
     return app
+
+
+def _audit(app: VerificationApplication, action: str, by: User | None, reason: str = "") -> None:
+    """Issue 15: the decision in the audit log, inside its transaction."""
+    audit_record(
+        action=action,
+        target=app,
+        by=by,
+        reason=reason,
+        company=app.company,
+        target_label=f"{app.company.member_id} {app.registration_number}",
+        details={
+            "agency": app.agency.name,
+            "registration_number": app.registration_number,
+            "certificate_code": app.certificate_code or "",
+        },
+    )
 
 
 def _certificate_code_assign(app: VerificationApplication) -> str:

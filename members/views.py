@@ -5,11 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.exceptions import DomainError
 
 from . import certificate_selectors, privileges, selectors, services, verification_services
+from .company_page import company_page_context
 from .dashboard import dashboard_context
 from .forms import LoginForm, RegistrationForm, VerificationForm
 from .selectors import user_company
@@ -42,7 +45,9 @@ def register(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
-                request, f"注册成功！欢迎加入，您的会员ID是 {user.company.member_id}。"
+                request,
+                _("注册成功！欢迎加入，您的会员ID是 %(member_id)s。")
+                % {"member_id": user.company.member_id},
             )
             return redirect("members:dashboard")
     return render(request, "members/register.html", {"form": form})
@@ -121,7 +126,7 @@ def verification(request):
     can_apply = not company.verified and not (latest and latest.status == latest.Status.PENDING)
     form = VerificationForm(request.POST or None) if can_apply and is_trustpass else None
     if request.method == "POST" and can_apply and not is_trustpass:
-        messages.error(request, "身份认证是诚信通会员的特权，请先开通诚信通再申请。")
+        messages.error(request, _("身份认证是诚信通会员的特权，请先开通诚信通再申请。"))
     if request.method == "POST" and form is not None and form.is_valid():
         d = form.cleaned_data
         try:
@@ -137,7 +142,7 @@ def verification(request):
         except DomainError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "认证申请已提交，认证机构审核后会通过站内信通知您。")
+            messages.success(request, _("认证申请已提交，认证机构审核后会通过站内信通知您。"))
             return redirect("members:verification")
     return render(
         request,
@@ -171,14 +176,24 @@ def notices(request):
 def notices_read(request):
     company = user_company(request.user)
     n = services.notices_mark_read(company=company)
-    messages.success(request, f"已将 {n} 条站内信标为已读。")
+    messages.success(
+        request,
+        ngettext("已将 %(count)d 条站内信标为已读。", "已将 %(count)d 条站内信标为已读。", n)
+        % {"count": n},
+    )
     return redirect("members:notices")
 
 
 def company_detail(request, member_id: str):
+    """The public company page: badges, years of membership (R-M2), score (R-C6), the
+    identity certificate, and what the apps above add (its live listings: members.company_page)."""
     company = selectors.company_get_public(member_id=member_id)
+    base = {
+        "company": company,
+        "is_trustpass": selectors.company_is_trustpass(company),
+        "membership_year": selectors.company_membership_year(company),
+        "trustpass_since": selectors.company_trustpass_since(company),
+    }
     return render(
-        request,
-        "members/company_detail.html",
-        {"company": company, "is_trustpass": selectors.company_is_trustpass(company)},
+        request, "members/company_detail.html", company_page_context(company, request, base)
     )

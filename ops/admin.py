@@ -3,6 +3,8 @@ the selected tasks with their arguments (`ops.failures.failed_task_rerun`), for 
 `ops.rerun_failedtask` permission."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .failures import failed_task_rerun
 from .models import FailedTask
@@ -33,7 +35,7 @@ class FailedTaskAdmin(admin.ModelAdmin):
     list_select_related = ["last_rerun_by"]
     actions = ["rerun_selected"]
 
-    @admin.display(description="异常信息")
+    @admin.display(description=_("异常信息"))
     def short_message(self, obj: FailedTask) -> str:
         text = obj.exception_message or ""
         return text if len(text) <= 80 else f"{text[:79]}…"
@@ -48,10 +50,15 @@ class FailedTaskAdmin(admin.ModelAdmin):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.rerun_{opts.model_name}")
 
-    @admin.action(description="重新运行选中的任务（按原参数重新发送）", permissions=["rerun"])
+    @admin.action(description=_("重新运行选中的任务（按原参数重新发送）"), permissions=["rerun"])
     def rerun_selected(self, request, queryset):
         done = 0
         for pk in queryset.values_list("pk", flat=True):
             failed_task_rerun(failed_task_id=pk, by=request.user)
             done += 1
-        self.message_user(request, f"已重新发送 {done} 个任务。", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("已重新发送 %(count)d 个任务。", "已重新发送 %(count)d 个任务。", done)
+            % {"count": done},
+            messages.SUCCESS,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -44,8 +45,8 @@ def _page_number(request) -> int:
     number = page_number(raw)
     if number is None:
         if raw.isascii() and raw.isdigit() and raw.strip("0"):
-            raise NotFound("页码超出范围。")
-        raise NotFound("页码无效，请从 1 开始。")
+            raise NotFound(gettext("页码超出范围。"))
+        raise NotFound(gettext("页码无效，请从 1 开始。"))
     return number
 
 
@@ -132,7 +133,7 @@ class SearchApi(APIView):
             page_size=p.get("page_size", 20),
         )
         if page > result.num_pages:
-            raise NotFound("页码超出范围。")
+            raise NotFound(gettext("页码超出范围。"))
         tz = timezone.get_current_timezone()
         return Response(page_json(request, result, [hit_json(h, tz) for h in result.hits]))
 
@@ -158,7 +159,7 @@ class SupplierSearchApi(APIView):
             page_size=p.get("page_size", 20),
         )
         if page > result.num_pages:
-            raise NotFound("页码超出范围。")
+            raise NotFound(gettext("页码超出范围。"))
         nxt, prev = _links(request, result.page, result.has_next)
         return Response(
             {
@@ -193,7 +194,7 @@ class BuyLeadListApi(APIView):
             page_size=p.get("page_size", 20),
         )
         if page > result.num_pages:
-            raise NotFound("页码超出范围。")
+            raise NotFound(gettext("页码超出范围。"))
         nxt, prev = _links(request, result.page, result.has_next)
         return Response(
             {

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "search"
-    verbose_name = "搜索"
+    verbose_name = _("搜索")
 
     def ready(self) -> None:
         # Imported here, not at the top: Django imports apps.py while it fills the app

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from listings.models import Listing, ListingImage
@@ -161,7 +162,7 @@ def buy_lead_get_for_viewer(*, listing_id: int, viewer) -> BuyLead:
     """One live demand listing; anything else is a 404."""
     listing = _queryset().filter(pk=listing_id).first()
     if listing is None:
-        raise NotFound("该求购信息不存在或已下架。")
+        raise NotFound(gettext("该求购信息不存在或已下架。"))
     sees, quotes = _rights(viewer)
     return _lead(listing, sees_contacts=sees, can_quote=quotes)
 
@@ -186,7 +187,7 @@ def lead_json(lead: BuyLead, *, detail: bool = False) -> dict:
         "url": f"/buy-leads/{x.pk}/",
     }
     if lead.contact is None:
-        data["contact_hint"] = (
+        data["contact_hint"] = gettext(
             "联系方式仅对诚信通会员开放，开通诚信通后即可查看并报价（/trustpass/）。"
         )
     if detail:

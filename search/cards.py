@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
@@ -154,7 +154,7 @@ def listing_cards(ids: list[int], *, heavy: tuple[str, ...]) -> dict[int, tuple[
     """{id: (listing with company and category loaded, first image name or "")}."""
     if not ids:
         return {}
-    db = connections[DEFAULT_DB_ALIAS]  # once: each access through the proxy costs a lookup
+    db = prepared.search_connection()  # once (the primary's, or the replica's for a visitor)
     a = len(_fields(Listing, heavy))
     b = a + len(_fields(Company))
     c = b + len(_fields(Category))

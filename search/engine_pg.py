@@ -8,13 +8,12 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
-
 from members.models import Company
 from members.selectors import company_is_trustpass_sql
 
 from . import stats as search_stats
 from .prepared import execute as run
+from .prepared import search_connection
 from .results import TOP_KEY, Filters, Row, current_key, trustpass_day
 from .tokenize import (
     SIGNATURE_BITS,
@@ -116,7 +115,7 @@ def search_postgres(*, query: Query, filters: Filters, need: int, now: datetime,
         stale_match = f"(search_sig IS NULL OR search_sig & {SIG} = {SIG}) AND {match}"
 
     # No transaction of our own: every statement is one round trip (see SETTINGS).
-    with connection.cursor() as cur:
+    with search_connection().cursor() as cur:
         # 1. rows whose stored key ran out: few (read apart, keyed at `now`).
         stale = read_stale(cur, base, level_expr, stale_match, params, filters, now)
 
@@ -194,7 +193,7 @@ def read_stale(cur, base, level_expr, stale_match, params, filters, now) -> list
 
 def reset_settings(cur) -> None:
     """Inside a caller's transaction the SET LOCALs of the statements last to its end."""
-    if connection.in_atomic_block:
+    if cur.db.in_atomic_block:
         cur.execute(
             "RESET work_mem; RESET jit; RESET enable_indexscan; RESET enable_seqscan;"
             " RESET plan_cache_mode"

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
-
 from . import engine_pg
 from .engine_pg import ANY_PLAN, GIN_ONLY, SIG, VALID, base_sql
 from .prepared import execute as run
+from .prepared import search_connection
 from .results import TOP_KEY, Filters, Row, row_order
 from .tokenize import Query, phrase_to_tsquery, query_signature, tokens_to_tsquery
 
@@ -57,7 +56,7 @@ def search_postgres_sorted(
     where = f"{base} AND {VALID} AND {match}{tp_sql}"
     settings = ANY_PLAN if query.empty else GIN_ONLY
 
-    with connection.cursor() as cur:
+    with search_connection().cursor() as cur:
         stale = engine_pg.read_stale(cur, base, level, stale_match, params, filters, now)
         plan = engine_pg.plan_search(cur, query, filters, base, tp_sql, params)
         estimate = plan.doc.upper * plan.rows

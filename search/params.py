@@ -9,18 +9,21 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from marketplace.exceptions import DomainError
 from marketplace.openapi import has_control
 
 # Far beyond any page of results (a search stops at SEARCH_MAX_RESULTS), far below bigint.
 MAX_PAGE = 100_000
 _LABELS = {
-    "q": "关键词",
-    "kind": "信息类型",
-    "category": "类目",
-    "province": "省份",
-    "price_min": "最低价",
-    "price_max": "最高价",
+    "q": _("关键词"),
+    "kind": _("信息类型"),
+    "category": _("类目"),
+    "province": _("省份"),
+    "price_min": _("最低价"),
+    "price_max": _("最高价"),
 }
 # A price bound: yuan, as the listing's price field holds them (up to 10 digits, 2 decimals).
 PRICE_RE = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?")
@@ -28,7 +31,7 @@ PRICE_RE = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?")
 
 class InvalidParameter(DomainError):
     code = "invalid"
-    default_detail = "查询参数无效。"
+    default_detail = _("查询参数无效。")
 
 
 def api_text(params, name: str, default: str = "") -> str:
@@ -38,8 +41,9 @@ def api_text(params, name: str, default: str = "") -> str:
     if has_control(value):
         label = _LABELS.get(name, name)
         raise InvalidParameter(
-            f"参数 {name}（{label}）含有控制字符（如 %00），请去掉这些字符后重试。",
-            fields={name: ["不能包含控制字符（如 %00），请去掉这些字符后重试。"]},
+            gettext("参数 %(name)s（%(label)s）含有控制字符（如 %%00），请去掉这些字符后重试。")
+            % {"name": name, "label": label},
+            fields={name: [gettext("不能包含控制字符（如 %00），请去掉这些字符后重试。")]},
         )
     return value
 
@@ -74,15 +78,18 @@ def api_price_range(params) -> tuple[Decimal | None, Decimal | None]:
         value = price_bound(raw)
         if raw and value is None:
             raise InvalidParameter(
-                f"参数 {name}（{_LABELS[name]}）应为以元计的金额，如 100 或 99.5（最多两位小数）。",
-                fields={name: ["请填写不小于 0 的金额，最多两位小数。"]},
+                gettext(
+                    "参数 %(name)s（%(label)s）应为以元计的金额，如 100 或 99.5（最多两位小数）。"
+                )
+                % {"name": name, "label": _LABELS[name]},
+                fields={name: [gettext("请填写不小于 0 的金额，最多两位小数。")]},
             )
         bounds.append(value)
     low, high = bounds
     if low is not None and high is not None and low > high:
         raise InvalidParameter(
-            "最高价（price_max）不能低于最低价（price_min）。",
-            fields={"price_max": ["最高价不能低于最低价。"]},
+            gettext("最高价（price_max）不能低于最低价（price_min）。"),
+            fields={"price_max": [gettext("最高价不能低于最低价。")]},
         )
     return low, high
 

@@ -21,7 +21,7 @@ import re
 import weakref
 from functools import cache
 
-from django.db import connection
+from django.db import connection, connections, router
 
 # Statements prepared per connection, at most; after that a statement is sent as it is.
 MAX_PREPARED = 200
@@ -50,13 +50,24 @@ def positional(sql: str) -> tuple[str, tuple[str, ...]]:
     return _PARAM.sub(number, sql), tuple(names)
 
 
+def search_connection():
+    """The connection a search reads through: the one the database routers give listings, so a
+    visitor's search reads from the read replica when one is configured
+    (marketplace/db_router.py), anything else from the primary."""
+    from listings.models import Listing
+
+    return connections[router.db_for_read(Listing)]
+
+
 def execute(cur, sql: str, params: dict, *, settings: str = "", generic: bool = True) -> None:
     """Run `settings` (SET LOCAL statements, or "") and then `sql` with `params`, through a
-    statement prepared on this connection; `generic`: one plan for all values."""
-    if connection.vendor != "postgresql":
+    statement prepared on the connection of `cur` (the primary's or the replica's: each
+    connection prepares its own); `generic`: one plan for all values."""
+    db = getattr(cur, "db", connection)
+    if db.vendor != "postgresql":
         cur.execute(sql, params)
         return
-    raw = connection.connection
+    raw = db.connection
     statements = _prepared.setdefault(raw, {})
     key = (settings, sql)
     found = statements.get(key)

@@ -42,6 +42,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from listings.models import Category, Listing
 
@@ -107,13 +108,13 @@ def listing_search(
     key `sort` names (`search.results.SORTS`; the same matches)."""
     if kind not in Listing.Kind.values:
         raise InvalidSearch(
-            "信息类型只能是 supply（供应）或 demand（求购）。",
-            fields={"kind": ["请选择供应或求购。"]},
+            gettext("信息类型只能是 supply（供应）或 demand（求购）。"),
+            fields={"kind": [gettext("请选择供应或求购。")]},
         )
     if sort not in SORTS:
         raise InvalidSearch(
-            "排序方式只能是 default、newest、price_asc 或 price_desc。",
-            fields={"sort": ["请选择综合排序、最新发布或按价格排序。"]},
+            gettext("排序方式只能是 default、newest、price_asc 或 price_desc。"),
+            fields={"sort": [gettext("请选择综合排序、最新发布或按价格排序。")]},
         )
     try:
         page = max(1, int(page))

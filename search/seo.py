@@ -92,7 +92,7 @@ def price_text(listing) -> str:
     price = f"¥{listing.price}"
     if listing.price_max is not None and listing.price_max != listing.price:
         price += f"–{listing.price_max}"
-    price = f"{price}/{listing.unit}"
+    price = f"{price}/{listing.unit_one}"
     return _("一口价 %(price)s") % {"price": price} if listing.fixed_price else price
 
 
@@ -102,7 +102,7 @@ def listing_description(listing, company) -> str:
         "title": listing.title,
         "price": price_text(listing),
         "moq": listing.min_order,
-        "unit": listing.unit,
+        "unit": listing.unit_moq,
     }
     seller = (
         _("%(company)s（%(where)s）。") % {"company": company.name, "where": where}

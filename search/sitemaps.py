@@ -22,6 +22,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from listings.models import Category, Listing
 from members.models import Company
@@ -153,7 +154,7 @@ def sitemap(request):
 def sitemap_section(request, section: str):
     """/sitemap-<section>.xml?p=N: one page of one section (named by the index)."""
     if section not in SECTIONS:
-        raise Http404("没有这个网站地图。")
+        raise Http404(gettext("没有这个网站地图。"))
     return sitemap_views.sitemap(request, sitemaps=_sections(), section=section)
 
 

@@ -8,11 +8,13 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import Category, Listing
 from listings.selectors import category_tree
 from marketplace.exceptions import NotFound
+from members.forms import PROVINCES
 
 from . import buy_leads
 from .params import page_number, page_price_range, page_text
@@ -20,42 +22,8 @@ from .results import DEFAULT_SORT, SORTS
 from .selectors import listing_search
 from .suppliers import supplier_search
 
-PROVINCES = [
-    "北京",
-    "天津",
-    "河北",
-    "山西",
-    "内蒙古",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "上海",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "广西",
-    "海南",
-    "重庆",
-    "四川",
-    "贵州",
-    "云南",
-    "西藏",
-    "陕西",
-    "甘肃",
-    "青海",
-    "宁夏",
-    "新疆",
-    "香港",
-    "澳门",
-    "台湾",
-]
+#: (value, label) of the province filter: the value is the Chinese name the data holds.
+PROVINCE_CHOICES = [(name, _(name)) for name in PROVINCES]
 PAGE_SIZE = 20
 
 
@@ -175,14 +143,16 @@ def _suggestions(params: dict, result) -> list[dict]:
     if _filtered(params):
         out.append(
             {
-                "label": "去掉筛选条件",
+                "label": gettext("去掉筛选条件"),
                 "url": "/search/?" + urlencode({**base, "q": params["q"]}),
             }
         )
     other = "demand" if params["kind"] == "supply" else "supply"
     out.append(
         {
-            "label": "在求购信息中搜索" if other == "demand" else "在供应信息中搜索",
+            "label": gettext("在求购信息中搜索")
+            if other == "demand"
+            else gettext("在供应信息中搜索"),
             "url": "/search/?" + urlencode({"kind": other, "q": params["q"]}),
         }
     )
@@ -194,7 +164,7 @@ def _page_context(request, params: dict, result) -> dict:
         "result": result,
         "page_obj": _pager(result),
         "params": params,
-        "provinces": PROVINCES,
+        "provinces": PROVINCE_CHOICES,
         "sort_links": _sort_links(request.path, params),
         "filtered": _filtered(params),
         "clear_url": _link(request.path, {"q": params["q"], "kind": params["kind"]}),
@@ -235,7 +205,7 @@ def _suppliers(request, params: dict, tabs: dict):
             "params": params,
             "tab": "suppliers",
             "tabs": tabs,
-            "provinces": PROVINCES,
+            "provinces": PROVINCE_CHOICES,
         },
     )
 
@@ -285,7 +255,7 @@ def buy_lead_detail(request, pk: int):
     try:
         lead = buy_leads.buy_lead_get_for_viewer(listing_id=pk, viewer=request.user)
     except NotFound:
-        raise Http404("该求购信息不存在或已下架。") from None
+        raise Http404(gettext("该求购信息不存在或已下架。")) from None
     return render(
         request,
         "search/buy_lead_detail.html",

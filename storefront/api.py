@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
@@ -100,7 +101,7 @@ class DomainRegisterApi(APIView):
 
     @staticmethod
     def _company(request):
-        return user_company(request.user, detail="您的账号尚未关联企业，不能注册域名。")
+        return user_company(request.user, detail=_("您的账号尚未关联企业，不能注册域名。"))
 
     @extend_schema(responses=DomainSerializer(many=True))
     def get(self, request):

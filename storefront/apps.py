@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StorefrontConfig(AppConfig):
     name = "storefront"
-    verbose_name = "网上商铺"
+    verbose_name = _("网上商铺")
 
     def ready(self) -> None:
         # Imported here, not at the top: Django imports apps.py while it fills the app

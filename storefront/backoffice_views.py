@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from listings.models import Listing
@@ -52,7 +53,7 @@ def settings_edit(request):
             form_add_domain_error(form, exc)
         else:
             messages.success(
-                request, "商铺设置已保存。不安全的内容（脚本、事件属性等）已被自动删除。"
+                request, _("商铺设置已保存。不安全的内容（脚本、事件属性等）已被自动删除。")
             )
             return redirect("storefront:manage")
     context = _base_context(request, company, "settings")
@@ -71,14 +72,14 @@ def banner_upload(request):
     company = user_company(request.user)
     form = ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择要上传的横幅图片。")
+        messages.error(request, _("请选择要上传的横幅图片。"))
     else:
         try:
             services.shop_banner_set(company=company, upload=form.cleaned_data["image"])
         except DomainError as exc:
             messages.error(request, exc.detail)
         else:
-            messages.success(request, "商铺横幅已更新。")
+            messages.success(request, _("商铺横幅已更新。"))
     return redirect("storefront:manage")
 
 
@@ -86,7 +87,7 @@ def banner_upload(request):
 @require_POST
 def banner_remove(request):
     services.shop_banner_remove(company=user_company(request.user))
-    messages.success(request, "商铺横幅已删除，商铺将显示默认横幅。")
+    messages.success(request, _("商铺横幅已删除，商铺将显示默认横幅。"))
     return redirect("storefront:manage")
 
 
@@ -96,7 +97,7 @@ def image_upload(request):
     company = user_company(request.user)
     form = ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择要上传的图片。")
+        messages.error(request, _("请选择要上传的图片。"))
     else:
         try:
             image = services.introduction_image_upload(
@@ -107,7 +108,8 @@ def image_upload(request):
         else:
             messages.success(
                 request,
-                f'图片已上传。在公司介绍中插入：<img src="{image.image.url}" alt="图片说明">',
+                _('图片已上传。在公司介绍中插入：<img src="%(url)s" alt="图片说明">')
+                % {"url": image.image.url},
             )
     return redirect(reverse("storefront:manage") + "#images")
 
@@ -119,7 +121,7 @@ def image_delete(request, image_id: int):
         services.introduction_image_delete(company=user_company(request.user), image_id=image_id)
     except DomainError as exc:
         raise Http404(exc.detail)
-    messages.success(request, "图片已删除；公司介绍中引用它的位置将不再显示该图片。")
+    messages.success(request, _("图片已删除；公司介绍中引用它的位置将不再显示该图片。"))
     return redirect(reverse("storefront:manage") + "#images")
 
 
@@ -143,7 +145,7 @@ def featured_edit(request):
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
-            messages.success(request, "推荐产品已保存。")
+            messages.success(request, _("推荐产品已保存。"))
             return redirect("storefront:featured")
     context = _base_context(request, company, "featured")
     context.update(form=form, live=live)
@@ -190,7 +192,10 @@ def domain_register(request):
         return redirect(reverse("storefront:domain") + "?" + query)
     messages.success(
         request,
-        f"恭喜！域名 {domain.display_name} 注册成功（注册编号 {domain.registrar_ref}），"
-        "商铺已可通过该域名访问（域名解析请指向平台服务器）。",
+        _(
+            "恭喜！域名 %(domain)s 注册成功（注册编号 %(ref)s），"
+            "商铺已可通过该域名访问（域名解析请指向平台服务器）。"
+        )
+        % {"domain": domain.display_name, "ref": domain.registrar_ref},
     )
     return redirect("storefront:domain")

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.exceptions import DomainError
@@ -77,7 +78,10 @@ def message_delete(request, company, context, message_id: int):
     message = selectors.mailbox_message_get(company, message_id)
     if request.method == "POST":
         services.mail_message_delete(company=company, message_id=message.pk)
-        messages.success(request, f"邮件“{message.subject or '（无主题）'}”已删除。")
+        messages.success(
+            request,
+            _("邮件“%(subject)s”已删除。") % {"subject": message.subject or _("（无主题）")},
+        )
         return redirect("storefront:mailbox")
     context["message"] = message
     return render(request, "storefront/mailbox/confirm_delete.html", context)
@@ -94,7 +98,7 @@ def attachment_download(request, company, context, message_id: int, attachment_i
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
-        raise Http404("附件文件已丢失。")
+        raise Http404(_("附件文件已丢失。"))
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.filename, content_type=content_type
     )
@@ -123,7 +127,7 @@ def compose(request, company, context):
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
-            messages.success(request, f"邮件已发送至 {form.cleaned_data['to']}。")
+            messages.success(request, _("邮件已发送至 %(to)s。") % {"to": form.cleaned_data["to"]})
             return redirect("storefront:mailbox")
     context["form"] = form
     return render(request, "storefront/mailbox/compose.html", context)

@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.http.request import split_domain_port, validate_host
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from members.models import Company
 
@@ -35,12 +38,24 @@ logger = logging.getLogger("django.security.DisallowedHost")
 
 HOST_URLCONF = "storefront.host_urls"
 
-_BAD_HOST_PAGE = (
-    '<!DOCTYPE html><html lang="zh-hans"><head><meta charset="utf-8">'
-    "<title>错误的请求（400）</title></head><body>"
-    "<h1>错误的请求（400）</h1><p>无法识别您访问的网址（Host）。请检查地址是否输入正确；"
-    "商铺地址形如 会员ID.{zone}。</p></body></html>"
-)
+
+def bad_host_page(request) -> str:
+    """The 400 page for a Host we do not answer, in the visitor's language (the language
+    cookie or Accept-Language: LocaleMiddleware has not run yet)."""
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        title = gettext("错误的请求（400）")
+        text = gettext(
+            "无法识别您访问的网址（Host）。请检查地址是否输入正确；商铺地址形如 会员ID.%(zone)s。"
+        ) % {"zone": settings.STOREFRONT_DOMAIN}
+    return format_html(
+        '<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><title>{}</title></head>'
+        "<body><h1>{}</h1><p>{}</p></body></html>",
+        language,
+        title,
+        title,
+        text,
+    )
 
 
 @dataclass(frozen=True)
@@ -84,8 +99,9 @@ class StorefrontHostMiddleware:
         resolved = resolve_host(domain) if domain else False
         if resolved is False:
             logger.warning("Refused Host header: %r", raw_host[:200])
-            page = _BAD_HOST_PAGE.replace("{zone}", settings.STOREFRONT_DOMAIN)
-            return HttpResponseBadRequest(page, content_type="text/html; charset=utf-8")
+            return HttpResponseBadRequest(
+                bad_host_page(request), content_type="text/html; charset=utf-8"
+            )
         request.storefront = resolved
         if resolved is not None:
             # Validated above; Django's own check does not know dynamic hosts.

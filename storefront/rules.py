@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import idna
+from django.utils.translation import gettext as _
 
 from members.rules import RESERVED_MEMBER_IDS
 
@@ -52,7 +53,7 @@ class LabelCheck:
     ascii_label: str | None  # what goes into DNS: letters/digits/hyphens or xn--…
     unicode_label: str | None  # what the member reads
     reason: str | None  # None, "invalid" or "reserved"
-    message: str | None  # Chinese, telling how to fix it
+    message: str | None  # in the active language, telling how to fix it
 
     @property
     def ok(self) -> bool:
@@ -68,26 +69,29 @@ def label_check(raw: str) -> LabelCheck:
     leading or trailing hyphen; or a Chinese name, checked in its IDNA (A-label) form."""
     value = unicodedata.normalize("NFC", (raw or "").strip())
     if not value:
-        return _invalid("请输入想要注册的域名名称，例如 hzsteel 或 华钢管业。")
+        return _invalid(_("请输入想要注册的域名名称，例如 hzsteel 或 华钢管业。"))
     if any(ch.isspace() for ch in value):
-        return _invalid("域名名称不能包含空格，请删除空格后重试。")
+        return _invalid(_("域名名称不能包含空格，请删除空格后重试。"))
     try:
         # UTS 46 mapping: upper case and full-width letters become ASCII, "。" becomes ".".
         value = idna.uts46_remap(value, std3_rules=False, transitional=False)
     except idna.IDNAError:
-        return _invalid("域名名称包含不允许的字符，请只使用字母、数字、连字符或汉字。")
+        return _invalid(_("域名名称包含不允许的字符，请只使用字母、数字、连字符或汉字。"))
     if "." in value:
-        return _invalid("只需填写名称部分，不要包含“.”或后缀；后缀请在右侧选择。")
+        return _invalid(_("只需填写名称部分，不要包含“.”或后缀；后缀请在右侧选择。"))
 
     if value.isascii() and not value.startswith("xn--"):
         if not _ASCII_LABEL_RE.match(value):
-            return _invalid("域名名称只能使用英文字母、数字和连字符（-），请删除其他字符。")
+            return _invalid(_("域名名称只能使用英文字母、数字和连字符（-），请删除其他字符。"))
         problem = _shape_problem(value)
         if problem:
             return _invalid(problem)
         if value in RESERVED_LABELS:
             return LabelCheck(
-                value, value, REASON_RESERVED, f"“{value}”是保留名称，不能注册，请换一个名称。"
+                value,
+                value,
+                REASON_RESERVED,
+                _("“%(name)s”是保留名称，不能注册，请换一个名称。") % {"name": value},
             )
         return LabelCheck(value, value, None, None)
 
@@ -95,16 +99,18 @@ def label_check(raw: str) -> LabelCheck:
     try:
         unicode_label = idna.decode(value) if value.startswith("xn--") else value
         if not _ALLOWED_IN_CHINESE_NAME_RE.match(unicode_label):
-            return _invalid("中文域名只能包含汉字、英文字母、数字和连字符（-），请删除其他字符。")
+            return _invalid(
+                _("中文域名只能包含汉字、英文字母、数字和连字符（-），请删除其他字符。")
+            )
         if unicode_label.startswith("-") or unicode_label.endswith("-"):
-            return _invalid("域名名称不能以连字符（-）开头或结尾，请去掉首尾的连字符。")
+            return _invalid(_("域名名称不能以连字符（-）开头或结尾，请去掉首尾的连字符。"))
         if not unicode_label.isascii():
             long_form = "xn--" + unicode_label.encode("punycode").decode("ascii")
             if len(long_form) > LABEL_MAX_LENGTH:
                 return _invalid(_shape_problem(long_form, chinese=True))
         ascii_label = idna.encode(unicode_label).decode("ascii")
     except (idna.IDNAError, UnicodeError):
-        return _invalid("这个中文名称无法转换为国际化域名（IDNA），请检查是否含有特殊符号。")
+        return _invalid(_("这个中文名称无法转换为国际化域名（IDNA），请检查是否含有特殊符号。"))
     problem = _shape_problem(ascii_label, chinese=True)
     if problem:
         return _invalid(problem)
@@ -113,7 +119,7 @@ def label_check(raw: str) -> LabelCheck:
             ascii_label,
             unicode_label,
             REASON_RESERVED,
-            f"“{unicode_label}”是保留名称，不能注册，请换一个名称。",
+            _("“%(name)s”是保留名称，不能注册，请换一个名称。") % {"name": unicode_label},
         )
     return LabelCheck(ascii_label, unicode_label, None, None)
 
@@ -121,15 +127,18 @@ def label_check(raw: str) -> LabelCheck:
 def _shape_problem(label: str, *, chinese: bool = False) -> str | None:
     if len(label) > LABEL_MAX_LENGTH:
         if chinese:
-            return (
-                f"中文名称转换后为 {len(label)} 个字符，超过 {LABEL_MAX_LENGTH} 个的上限，"
-                "请缩短名称。"
-            )
-        return f"域名名称最多 {LABEL_MAX_LENGTH} 个字符（当前 {len(label)} 个），请缩短名称。"
+            return _("中文名称转换后为 %(length)s 个字符，超过 %(max)s 个的上限，请缩短名称。") % {
+                "length": len(label),
+                "max": LABEL_MAX_LENGTH,
+            }
+        return _("域名名称最多 %(max)s 个字符（当前 %(length)s 个），请缩短名称。") % {
+            "max": LABEL_MAX_LENGTH,
+            "length": len(label),
+        }
     if label.startswith("-") or label.endswith("-"):
-        return "域名名称不能以连字符（-）开头或结尾，请去掉首尾的连字符。"
+        return _("域名名称不能以连字符（-）开头或结尾，请去掉首尾的连字符。")
     if not chinese and label[2:4] == "--":
-        return "域名名称的第 3、4 位不能同时是连字符（“--”留给国际化域名使用），请修改。"
+        return _("域名名称的第 3、4 位不能同时是连字符（“--”留给国际化域名使用），请修改。")
     return None
 
 

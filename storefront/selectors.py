@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from inquiries import selectors as inquiry_selectors
 from listings.models import Category, Listing, ListingImage
@@ -78,10 +79,12 @@ def domain_check(
             domain, platform
         ):
             reason = rules.REASON_RESERVED
-            message = check.message or f"“{display}”是平台保留的域名，不能注册，请换一个名称。"
+            message = check.message or _(
+                "“%(domain)s”是平台保留的域名，不能注册，请换一个名称。"
+            ) % {"domain": display}
         elif domain in held or not registrar.is_available(domain, registrant=registrant):
             reason = rules.REASON_TAKEN
-            message = f"“{display}”已被注册，请换一个名称或后缀。"
+            message = _("“%(domain)s”已被注册，请换一个名称或后缀。") % {"domain": display}
         else:
             reason = message = None
         results.append(DomainAvailability(domain, display, s, reason is None, reason, message))
@@ -207,7 +210,7 @@ def mailbox_message_get(company: Company, message_id: int) -> MailMessage:
     """Another company's message is a 404, like one that does not exist."""
     message = MailMessage.objects.filter(company=company, pk=message_id).first()
     if message is None:
-        raise Http404("邮件不存在或已删除。")
+        raise Http404(_("邮件不存在或已删除。"))
     return message
 
 
@@ -220,5 +223,5 @@ def mailbox_attachment_get(company: Company, message_id: int, attachment_id: int
         .first()
     )
     if attachment is None:
-        raise Http404("附件不存在或已删除。")
+        raise Http404(_("附件不存在或已删除。"))
     return attachment

@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from listings.models import Listing
 from marketplace.exceptions import NotFound
@@ -56,7 +57,7 @@ def _lock_company(company: Company) -> Company:
 
 
 def _settings_row(company: Company) -> ShopSettings:
-    row, _ = ShopSettings.objects.select_for_update().get_or_create(company=company)
+    row, _created = ShopSettings.objects.select_for_update().get_or_create(company=company)
     return row
 
 
@@ -84,7 +85,7 @@ def shop_settings_update(*, company: Company, slogan: str, introduction: str) ->
 def shop_banner_set(*, company: Company, upload) -> ShopSettings:
     """The shop banner: at most 300 KB uploaded (as introduction images, R-L5), re-encoded."""
     data, _image = reencode_image(
-        upload, max_bytes=INTRODUCTION_IMAGE_MAX_BYTES, label="商铺横幅", max_side=1600
+        upload, max_bytes=INTRODUCTION_IMAGE_MAX_BYTES, label=_("商铺横幅"), max_side=1600
     )
     row = _settings_row(company)
     old = row.banner.name if row.banner else ""
@@ -112,7 +113,7 @@ def shop_banner_remove(*, company: Company) -> None:
 def introduction_image_upload(*, company: Company, upload) -> IntroductionImage:
     """R-L5: company-introduction images are at most 300 KB; stored re-encoded as JPEG."""
     data, image = reencode_image(
-        upload, max_bytes=INTRODUCTION_IMAGE_MAX_BYTES, label="公司介绍图片", max_side=1200
+        upload, max_bytes=INTRODUCTION_IMAGE_MAX_BYTES, label=_("公司介绍图片"), max_side=1200
     )
     row = IntroductionImage(company=company, bytes=len(data))
     row.width, row.height = image.size
@@ -127,7 +128,7 @@ def introduction_image_upload(*, company: Company, upload) -> IntroductionImage:
 def introduction_image_delete(*, company: Company, image_id: int) -> None:
     row = IntroductionImage.objects.filter(company=company, pk=image_id).first()
     if row is None:
-        raise NotFound("图片不存在或已删除。")
+        raise NotFound(_("图片不存在或已删除。"))
     name, storage = row.image.name, row.image.storage
     row.delete()
     transaction.on_commit(lambda: storage.delete(name))
@@ -168,8 +169,8 @@ def domain_register(*, company: Company, name: str, suffix: str) -> Domain:
         raise DomainTrustPassRequired()
     if suffix not in rules.SUFFIXES:
         raise DomainSuffixInvalid(
-            "注册时请选择一个具体的后缀：.cn、.com.cn 或 .net.cn。",
-            fields={"suffix": ["请选择 .cn、.com.cn 或 .net.cn 之一。"]},
+            _("注册时请选择一个具体的后缀：.cn、.com.cn 或 .net.cn。"),
+            fields={"suffix": [_("请选择 .cn、.com.cn 或 .net.cn 之一。")]},
         )
     check = rules.label_check(name)
     if check.reason == rules.REASON_INVALID:
@@ -179,17 +180,21 @@ def domain_register(*, company: Company, name: str, suffix: str) -> Domain:
     if check.reason == rules.REASON_RESERVED or rules.domain_reserved_by_platform(
         domain, selectors.platform_domains()
     ):
-        message = check.message or f"“{display}”是平台保留的域名，不能注册，请换一个名称。"
+        message = check.message or _("“%(domain)s”是平台保留的域名，不能注册，请换一个名称。") % {
+            "domain": display
+        }
         raise DomainReserved(message, fields={"name": [message]})
     with transaction.atomic():
         _lock_company(company)
         if Domain.objects.filter(company=company).exists():
             raise DomainAlreadyRegistered()
         if Domain.objects.filter(name=domain).exists():
-            raise DomainTaken(f"“{display}”已被其他会员注册，请换一个名称或后缀。")
+            raise DomainTaken(
+                _("“%(domain)s”已被其他会员注册，请换一个名称或后缀。") % {"domain": display}
+            )
         registrar = get_registrar()
         if not registrar.is_available(domain, registrant=company.member_id):
-            raise DomainTaken(f"“{display}”已被注册，请换一个名称或后缀。")
+            raise DomainTaken(_("“%(domain)s”已被注册，请换一个名称或后缀。") % {"domain": display})
         receipt = registrar.register(domain=domain, registrant=company.member_id)
         try:
             with transaction.atomic():
@@ -204,7 +209,9 @@ def domain_register(*, company: Company, name: str, suffix: str) -> Domain:
         except IntegrityError:  # the database guards both rules against races
             if Domain.objects.filter(company=company).exists():
                 raise DomainAlreadyRegistered()
-            raise DomainTaken(f"“{display}”已被其他会员注册，请换一个名称或后缀。")
+            raise DomainTaken(
+                _("“%(domain)s”已被其他会员注册，请换一个名称或后缀。") % {"domain": display}
+            )
 
 
 # --- enterprise mailbox (R-F3) -----------------------------------------------------------------
@@ -222,7 +229,7 @@ def _safe_filename(name: str | None, content_type: str, n: int) -> str:
     name = os.path.basename((name or "").replace("\\", "/")).strip().strip(".")
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')[:200]
     if not name:
-        name = f"附件{n}{mimetypes.guess_extension(content_type) or '.bin'}"
+        name = _("附件%(n)s") % {"n": n} + (mimetypes.guess_extension(content_type) or ".bin")
     return name
 
 
@@ -253,7 +260,7 @@ def mail_deliver(*, recipients: list[str], envelope_from: str, raw: bytes) -> li
     for address in recipients:
         company = selectors.mailbox_recipient(address)
         if company is None:
-            raise UnknownRecipient(f"收件地址 {address} 不存在。")
+            raise UnknownRecipient(_("收件地址 %(address)s 不存在。") % {"address": address})
         companies.setdefault(company.pk, (company, address.strip("<>").lower()))
     size = len(raw)
     parsed: ParsedMessage = email.message_from_bytes(raw, policy=policy.default)
@@ -301,8 +308,16 @@ def mail_deliver(*, recipients: list[str], envelope_from: str, raw: bytes) -> li
                     used=used, incoming=size, quota=settings.MAILBOX_QUOTA_BYTES
                 ):
                     raise MailboxOverQuota(
-                        f"{address} 的邮箱空间不足：已用 {used} 字节，"
-                        f"本邮件 {size} 字节，上限 {settings.MAILBOX_QUOTA_BYTES} 字节。"
+                        _(
+                            "%(address)s 的邮箱空间不足：已用 %(used)s 字节，"
+                            "本邮件 %(size)s 字节，上限 %(quota)s 字节。"
+                        )
+                        % {
+                            "address": address,
+                            "used": used,
+                            "size": size,
+                            "quota": settings.MAILBOX_QUOTA_BYTES,
+                        }
                     )
             for pk in sorted(companies):
                 company, address = companies[pk]

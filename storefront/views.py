@@ -181,9 +181,11 @@ def contact(request, company, context):
         except DomainError as exc:
             form_add_domain_error(form, exc)
         except NotImplementedError:
-            form.add_error(None, "在线询盘功能即将开放，请先通过页面上的电话联系供应商。")
+            form.add_error(None, _("在线询盘功能即将开放，请先通过页面上的电话联系供应商。"))
         else:
-            messages.success(request, f"询盘已发送给 {company.name}，对方回复后会通知您。")
+            messages.success(
+                request, _("询盘已发送给 %(name)s，对方回复后会通知您。") % {"name": company.name}
+            )
             return redirect(shop.urls["contact"])
     context.update(
         form=form,

@@ -6,7 +6,10 @@ the seller, with a reason, recorded on the dispute and in the admin log)."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.db.models import Case, F, When
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.exceptions import DomainError
 
@@ -70,7 +73,7 @@ class OrderAdmin(ReadOnlyAdmin):
     inlines = [DisputeInline]
     actions = ["refund_selected", "decide_refund", "decide_release"]
 
-    @admin.action(description="为选中的交易退款（客服处理纠纷，仅限已付款或已发货）")
+    @admin.action(description=_("为选中的交易退款（客服处理纠纷，仅限已付款或已发货）"))
     def refund_selected(self, request, queryset):
         done, failed = 0, []
         for order_id in queryset.values_list("pk", flat=True):
@@ -79,21 +82,26 @@ class OrderAdmin(ReadOnlyAdmin):
                     order_id=order_id,
                     by=None,
                     staff_user=request.user,
-                    reason=f"客服 {request.user.username} 处理纠纷退款",
+                    reason=gettext("客服 %(username)s 处理纠纷退款")
+                    % {"username": request.user.username},
                 )
                 done += 1
             except DomainError as exc:
-                failed.append(f"订单 {order_id}：{exc.detail}")
+                failed.append(
+                    gettext("订单 %(id)s：%(detail)s") % {"id": order_id, "detail": exc.detail}
+                )
         if done:
-            self.message_user(request, f"已退款 {done} 笔交易。", messages.SUCCESS)
+            self.message_user(
+                request, gettext("已退款 %(count)s 笔交易。") % {"count": done}, messages.SUCCESS
+            )
         for line in failed:
             self.message_user(request, line, messages.ERROR)
 
-    @admin.action(description="纠纷裁决：退款给买家（需填写理由）", permissions=["decide"])
+    @admin.action(description=_("纠纷裁决：退款给买家（需填写理由）"), permissions=["decide"])
     def decide_refund(self, request, queryset):
         return decide_disputes(self, request, queryset.values_list("pk", flat=True), "refund")
 
-    @admin.action(description="纠纷裁决：放款给卖家（需填写理由）", permissions=["decide"])
+    @admin.action(description=_("纠纷裁决：放款给卖家（需填写理由）"), permissions=["decide"])
     def decide_release(self, request, queryset):
         return decide_disputes(self, request, queryset.values_list("pk", flat=True), "release")
 
@@ -103,11 +111,11 @@ class OrderAdmin(ReadOnlyAdmin):
 
 class DecisionForm(forms.Form):
     reason = forms.CharField(
-        label="裁决理由",
+        label=_("裁决理由"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        help_text="必填，最多 500 字；买卖双方会在站内信中看到，并记录在纠纷和管理日志中。",
-        error_messages={"required": "请填写裁决理由。"},
+        help_text=_("必填，最多 500 字；买卖双方会在站内信中看到，并记录在纠纷和管理日志中。"),
+        error_messages={"required": _("请填写裁决理由。")},
     )
 
 
@@ -126,18 +134,27 @@ def decide_disputes(model_admin, request, order_ids, decision: str):
                     order_id=order_id, decision=decision, reason=reason, staff_user=request.user
                 )
             except DomainError as exc:
-                model_admin.message_user(request, f"订单 {order_id}：{exc.detail}", messages.ERROR)
+                model_admin.message_user(
+                    request,
+                    gettext("订单 %(id)s：%(detail)s") % {"id": order_id, "detail": exc.detail},
+                    messages.ERROR,
+                )
                 continue
             done += 1
             LogEntry.objects.log_actions(
                 user_id=request.user.pk,
                 queryset=[order],
                 action_flag=CHANGE,
-                change_message=f"纠纷裁决：{label}。理由：{reason}",
+                change_message=gettext("纠纷裁决：%(label)s。理由：%(reason)s")
+                % {"label": label, "reason": reason},
                 single_object=True,
             )
         if done:
-            model_admin.message_user(request, f"已裁决 {done} 笔纠纷：{label}。", messages.SUCCESS)
+            model_admin.message_user(
+                request,
+                gettext("已裁决 %(count)s 笔纠纷：%(label)s。") % {"count": done, "label": label},
+                messages.SUCCESS,
+            )
         return None
     orders = Order.objects.filter(pk__in=order_ids).select_related("dispute", "buyer", "seller")
     return render(
@@ -145,7 +162,7 @@ def decide_disputes(model_admin, request, order_ids, decision: str):
         "admin/trade/dispute/decide.html",
         {
             **model_admin.admin_site.each_context(request),
-            "title": f"纠纷裁决：{label}",
+            "title": gettext("纠纷裁决：%(label)s") % {"label": label},
             "decision": decision,
             "label": label,
             "orders": orders,
@@ -160,6 +177,23 @@ def decide_disputes(model_admin, request, order_ids, decision: str):
     )
 
 
+class DisputeStateFilter(admin.SimpleListFilter):
+    """Waiting for a decision, or decided (the staff console links to the first)."""
+
+    title = _("处理状态")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("待裁决")), ("decided", _("已裁决"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(decision="")
+        if self.value() == "decided":
+            return queryset.exclude(decision="")
+        return queryset
+
+
 @admin.register(Dispute)
 class DisputeAdmin(ReadOnlyAdmin):
     """R-T1c: disputes waiting for a decision first (filter 裁决 = 空), with who decided,
@@ -168,7 +202,7 @@ class DisputeAdmin(ReadOnlyAdmin):
     list_display = [
         "order",
         "order_status",
-        "status_before",
+        "status_before_label",
         "reason",
         "opened_at",
         "decision",
@@ -176,21 +210,29 @@ class DisputeAdmin(ReadOnlyAdmin):
         "decided_at",
         "decision_reason",
     ]
-    list_filter = ["decision", "opened_at", "decided_at"]
+    list_filter = [DisputeStateFilter, "decision", "opened_at", "decided_at"]
     search_fields = ["=order__id", "order__buyer__member_id", "order__seller__member_id", "reason"]
     list_select_related = ["order", "decided_by"]
-    ordering = ["decided_at", "-opened_at"]
     actions = ["decide_refund", "decide_release"]
 
-    @admin.display(description="订单状态", ordering="order__status")
+    def get_ordering(self, request):
+        # The queue: undecided first, the oldest first; then the latest decisions.
+        open_first = Case(When(decision="", then=0), default=1)
+        return [open_first.asc(), F("decided_at").desc(nulls_last=True), "opened_at", "pk"]
+
+    @admin.display(description=_("订单状态"), ordering="order__status")
     def order_status(self, obj: Dispute) -> str:
         return obj.order.get_status_display()
 
-    @admin.action(description="纠纷裁决：退款给买家（需填写理由）", permissions=["decide"])
+    @admin.display(description=_("申请时订单状态"), ordering="status_before")
+    def status_before_label(self, obj: Dispute) -> str:
+        return dict(Order.Status.choices).get(obj.status_before, obj.status_before)
+
+    @admin.action(description=_("纠纷裁决：退款给买家（需填写理由）"), permissions=["decide"])
     def decide_refund(self, request, queryset):
         return decide_disputes(self, request, queryset.values_list("order_id", flat=True), "refund")
 
-    @admin.action(description="纠纷裁决：放款给卖家（需填写理由）", permissions=["decide"])
+    @admin.action(description=_("纠纷裁决：放款给卖家（需填写理由）"), permissions=["decide"])
     def decide_release(self, request, queryset):
         return decide_disputes(
             self, request, queryset.values_list("order_id", flat=True), "release"
@@ -227,7 +269,7 @@ class RefundAdmin(ReadOnlyAdmin):
         "payment",
         "amount",
         "status",
-        "requested_by",
+        "requested_by_label",
         "attempts",
         "last_error",
         "created_at",
@@ -236,6 +278,11 @@ class RefundAdmin(ReadOnlyAdmin):
     list_filter = ["status", "created_at"]
     search_fields = ["payment__number", "payment__reference", "idempotency_key", "refund_no"]
     list_select_related = ["payment"]
+
+    @admin.display(description=_("申请方"), ordering="requested_by")
+    def requested_by_label(self, obj: Refund) -> str:
+        # Stored as the Chinese role label ("买家", "卖家", "客服"), shown in the staff's language.
+        return gettext(obj.requested_by) if obj.requested_by else "—"
 
 
 @admin.register(MembershipOrder)

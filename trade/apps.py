@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TradeConfig(AppConfig):
     name = "trade"
-    verbose_name = "支付宝交易"
+    verbose_name = _("支付宝交易")
 
     def ready(self) -> None:
         # Imported here, not at the top: Django imports apps.py while it fills the app

@@ -2,15 +2,19 @@
 (`order_dispute`, paid/shipped → disputed); staff decide it in the admin
 (`dispute_decide`): refund the buyer (disputed → refunded, through the refund machinery of
 trade/refunds.py, safe to retry) or release the money to the seller (disputed → completed).
-The decision is recorded on the `Dispute` row (who, when, why) with its reason; the admin
-also writes it to its log (django.contrib.admin LogEntry).
+The decision is recorded on the `Dispute` row (who, when, why) with its reason, and in the
+audit log of staff decisions (`audit`, issue 15) in the same transaction, whichever
+interface decided; the admin also writes it to its own object history (LogEntry).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from audit.services import Action as AuditAction
+from audit.services import audit_record
 from marketplace.exceptions import Conflict, DomainError, Forbidden
 from members.models import Company, User
 
@@ -31,7 +35,7 @@ def _reason(reason: str, message: str) -> str:
             message, code="reason_required", rule="R-T1c", fields={"reason": [message]}
         )
     if len(reason) > REASON_MAX:
-        message = f"原因最多 {REASON_MAX} 字，请精简后再提交。"
+        message = _("原因最多 %(max)s 字，请精简后再提交。") % {"max": REASON_MAX}
         raise DomainError(message, code="invalid", rule="R-T1c", fields={"reason": [message]})
     return reason
 
@@ -44,7 +48,7 @@ def order_dispute(
     order_timers.order_timers_apply(order_id=order_id)
     with transaction.atomic():
         order = lock_for_party(order_id, by, sm.DISPUTE)
-        reason = _reason(reason, "请说明纠纷原因，例如货物与描述不符、卖家未按约定发货。")
+        reason = _reason(reason, _("请说明纠纷原因，例如货物与描述不符、卖家未按约定发货。"))
         Dispute.objects.create(
             order=order, reason=reason, status_before=order.status, opened_by=user
         )
@@ -63,10 +67,12 @@ def dispute_decide(*, order_id: int, decision: str, reason: str, staff_user: Use
     A refund the gateway did not make now raises `RefundFailed` (502) with the decision
     recorded and the refund pending for the sweep, as for any refund."""
     if staff_user is None or not staff_user.is_staff:
-        raise Forbidden("只有客服可以裁决交易纠纷。")
+        raise Forbidden(_("只有客服可以裁决交易纠纷。"))
     if decision not in Dispute.Decision.values:
-        raise DomainError("裁决只能是退款给买家（refund）或放款给卖家（release）。", code="invalid")
-    reason = _reason(reason, "请填写裁决理由，买卖双方会在站内信中看到。")
+        raise DomainError(
+            _("裁决只能是退款给买家（refund）或放款给卖家（release）。"), code="invalid"
+        )
+    reason = _reason(reason, _("请填写裁决理由，买卖双方会在站内信中看到。"))
     refund = None
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(pk=order_id).first()
@@ -74,11 +80,12 @@ def dispute_decide(*, order_id: int, decision: str, reason: str, staff_user: Use
             raise OrderNotFound()
         dispute = Dispute.objects.select_for_update().filter(order=order).first()
         if dispute is None:
-            raise IllegalTransition("该订单没有待处理的纠纷。")
+            raise IllegalTransition(_("该订单没有待处理的纠纷。"))
         if dispute.decision:
             if dispute.decision != decision:
                 raise Conflict(
-                    f"该纠纷已裁决为「{dispute.get_decision_display()}」，不能改判。",
+                    _("该纠纷已裁决为「%(decision)s」，不能改判。")
+                    % {"decision": dispute.get_decision_display()},
                     code="dispute_decided",
                     rule="R-T1c",
                 )
@@ -93,16 +100,37 @@ def dispute_decide(*, order_id: int, decision: str, reason: str, staff_user: Use
             dispute.decided_by = staff_user
             dispute.decided_at = timezone.now()
             dispute.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+            _audit_decision(order, dispute, staff_user)
             if action == sm.RESOLVE_RELEASE:
                 _release_locked(order, reason)
             else:
                 refund = order_refund_request_locked(
-                    order, who="客服", reason=f"纠纷裁决：{reason}"
+                    order, who="客服", reason=_("纠纷裁决：%(reason)s") % {"reason": reason}
                 )
     if refund is not None:
         refunds.refund_complete_after_commit(refund)
     order.refresh_from_db()
     return order
+
+
+def _audit_decision(order: Order, dispute: Dispute, staff_user: User) -> None:
+    order = Order.objects.select_related("listing", "buyer", "seller").get(pk=order.pk)
+    audit_record(
+        action=AuditAction.DISPUTE_DECIDE,
+        target=dispute,
+        by=staff_user,
+        reason=dispute.decision_reason,
+        company=order.seller,
+        target_label=f"#{order.pk} {order.listing.title}",
+        details={
+            "decision": dispute.decision,
+            "order_id": order.pk,
+            "status_before": dispute.status_before,
+            "buyer": order.buyer.member_id,
+            "seller": order.seller.member_id,
+            "dispute_reason": dispute.reason,
+        },
+    )
 
 
 def _release_locked(order: Order, reason: str) -> None:

@@ -84,6 +84,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .exceptions import (
     GatewayCannotSettleDirectly,
@@ -193,11 +194,11 @@ class LocalTestGateway(PaymentGateway):
         if not hmac.compare_digest(given.encode(), self.sign(fields).encode()):
             raise InvalidSignature()
         if fields["status"] not in (self.SUCCESS, self.CLOSED):
-            raise InvalidSignature("支付通知的状态无法识别，已拒绝。")
+            raise InvalidSignature(_("支付通知的状态无法识别，已拒绝。"))
         try:
             amount = Decimal(fields["amount"])
         except InvalidOperation:
-            raise InvalidSignature("支付通知的金额格式错误，已拒绝。")
+            raise InvalidSignature(_("支付通知的金额格式错误，已拒绝。"))
         return CallbackData(
             number=fields["number"],
             provider_trade_no=fields["provider_trade_no"],
@@ -220,7 +221,7 @@ class LocalTestGateway(PaymentGateway):
                 booked = LocalGatewayRefund.objects.filter(payment_number=payment.number)
                 already = sum((r.amount for r in booked), Decimal("0"))
                 if already + amount > payment.amount:
-                    raise RefundFailed("退款金额超过该笔付款的可退金额，支付机构拒绝退款。")
+                    raise RefundFailed(_("退款金额超过该笔付款的可退金额，支付机构拒绝退款。"))
                 done = LocalGatewayRefund.objects.create(
                     idempotency_key=idempotency_key,
                     payment_number=payment.number,
@@ -229,7 +230,7 @@ class LocalTestGateway(PaymentGateway):
                     reason=reason[:200],
                 )
         if done.payment_number != payment.number or done.amount != amount:
-            raise RefundFailed("退款请求号已用于另一笔退款，支付机构拒绝退款。")
+            raise RefundFailed(_("退款请求号已用于另一笔退款，支付机构拒绝退款。"))
         return done.refund_no
 
     def settle_directly(self, payment: Payment) -> dict[str, str]:
@@ -246,7 +247,7 @@ def get_gateway(name: str | None = None) -> PaymentGateway:
     name = name or getattr(settings, "PAYMENT_GATEWAY", "test")
     path = _gateway_paths().get(name)
     if path is None:
-        raise PaymentNotFound(f"未配置名为「{name}」的支付渠道。")
+        raise PaymentNotFound(_("未配置名为「%(name)s」的支付渠道。") % {"name": name})
     gateway = import_string(path)()
     if gateway.name != name:
         raise ValueError(f"gateway {path} is named {gateway.name!r}, configured as {name!r}")
@@ -282,7 +283,8 @@ def get_payment_handler(prefix: str) -> PaymentHandler:
     handler = _HANDLERS.get(prefix)
     if handler is None:
         raise UnknownPaymentReference(
-            f"支付单的业务引用前缀「{prefix}」没有登记处理程序，无法处理付款结果。"
+            _("支付单的业务引用前缀「%(prefix)s」没有登记处理程序，无法处理付款结果。")
+            % {"prefix": prefix}
         )
     if prefix not in _RESOLVED:
         _RESOLVED[prefix] = import_string(handler) if isinstance(handler, str) else handler
@@ -294,7 +296,8 @@ def parse_reference(reference: str) -> tuple[str, str]:
     match = REFERENCE_RE.match(reference or "")
     if not match:
         raise UnknownPaymentReference(
-            f"支付单的业务引用「{reference}」格式不正确，应为「前缀:编号」，如 order:12。"
+            _("支付单的业务引用「%(reference)s」格式不正确，应为「前缀:编号」，如 order:12。")
+            % {"reference": reference}
         )
     get_payment_handler(match["prefix"])
     return match["prefix"], match["id"]

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.models import Company
 
@@ -49,10 +50,10 @@ def payment_create(
     parse_reference(reference)
     amount = Decimal(amount)
     if amount <= 0:
-        raise PaymentError("支付金额必须大于 0。")
+        raise PaymentError(_("支付金额必须大于 0。"))
     gateway = get_gateway(gateway_name)
     if Payment.objects.filter(reference=reference, status=Payment.Status.SUCCEEDED).exists():
-        raise PaymentError("该业务已付款成功，无需再次付款。", status_code=409)
+        raise PaymentError(_("该业务已付款成功，无需再次付款。"), status_code=409)
     open_payment = (
         Payment.objects.select_for_update()
         .filter(reference=reference, status=Payment.Status.PENDING)
@@ -117,12 +118,12 @@ def payment_callback_receive(*, gateway_name: str, data) -> Payment:
     )
     if already_paid:
         # Paid twice (e.g. a closed, superseded payment paid late): give this one back.
-        return _refund_unwanted(gateway, payment, "重复付款，自动退款")
+        return _refund_unwanted(gateway, payment, _("重复付款，自动退款"))
     payment.status = Payment.Status.SUCCEEDED
     payment.save(update_fields=["status", "provider_trade_no", "succeeded_at"])
-    prefix, _ = parse_reference(payment.reference)
+    prefix, _ident = parse_reference(payment.reference)
     if not get_payment_handler(prefix)(payment):
-        return _refund_unwanted(gateway, payment, "业务对象已不需要此付款，自动退款")
+        return _refund_unwanted(gateway, payment, _("业务对象已不需要此付款，自动退款"))
     return payment
 
 

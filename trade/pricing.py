@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 MAX_QUANTITY = 1_000_000
 # Order.total is Decimal(14, 2).
 MAX_TOTAL = Decimal("999999999999.99")
@@ -23,19 +25,19 @@ def orderable_problem(
     price: Decimal | None,
     price_max: Decimal | None,
 ) -> str | None:
-    """None if a listing with these values can be ordered (R-T1), else the Chinese reason."""
+    """None if a listing with these values can be ordered (R-T1), else the reason."""
     if kind != "supply":
-        return "求购信息不能直接下单；请在求购信息页向买家报价。"
+        return _("求购信息不能直接下单；请在求购信息页向买家报价。")
     if status != "live":
-        return "该信息当前未上网（已下架、已过期或审核中），不能下单。"
+        return _("该信息当前未上网（已下架、已过期或审核中），不能下单。")
     if not fixed_price:
-        return "该信息不是一口价，不能直接下单；请通过询盘与卖家议价。"
+        return _("该信息不是一口价，不能直接下单；请通过询盘与卖家议价。")
     if not supports_escrow:
-        return "该信息不支持支付宝担保交易，不能在线下单；请通过询盘联系卖家。"
+        return _("该信息不支持支付宝担保交易，不能在线下单；请通过询盘联系卖家。")
     if price is None or price <= 0:
-        return "该信息没有标明一口价单价，不能下单；请通过询盘联系卖家。"
+        return _("该信息没有标明一口价单价，不能下单；请通过询盘联系卖家。")
     if price_max is not None and price_max != price:
-        return "该信息标的是价格区间而不是确定的一口价，不能直接下单；请通过询盘与卖家议价。"
+        return _("该信息标的是价格区间而不是确定的一口价，不能直接下单；请通过询盘与卖家议价。")
     return None
 
 
@@ -62,13 +64,18 @@ def unit_price_for(*, price: Decimal, price_tiers: list | None, quantity: int) -
 
 
 def quantity_problem(*, quantity: int, min_order: int, unit: str) -> str | None:
-    """None if `quantity` may be ordered, else the Chinese reason (R-L1 minimum order)."""
+    """None if `quantity` may be ordered, else the reason (R-L1 minimum order)."""
     if quantity < 1:
-        return "购买数量至少为 1。"
+        return _("购买数量至少为 1。")
     if quantity < (min_order or 1):
-        return f"该信息最小起订量为 {min_order} {unit}，请把购买数量改为 {min_order} 或以上。"
+        return _("该信息最小起订量为 %(min)s %(unit)s，请把购买数量改为 %(min)s 或以上。") % {
+            "min": min_order,
+            "unit": unit,
+        }
     if quantity > MAX_QUANTITY:
-        return f"单笔订单购买数量不能超过 {MAX_QUANTITY}，请分多笔下单或与卖家联系。"
+        return _("单笔订单购买数量不能超过 %(max)s，请分多笔下单或与卖家联系。") % {
+            "max": MAX_QUANTITY
+        }
     return None
 
 
@@ -78,5 +85,5 @@ def order_total(*, unit_price: Decimal, quantity: int) -> Decimal:
 
 def total_problem(total: Decimal) -> str | None:
     if total > MAX_TOTAL:
-        return "订单总价超出单笔担保交易的上限，请减少购买数量或分多笔下单。"
+        return _("订单总价超出单笔担保交易的上限，请减少购买数量或分多笔下单。")
     return None

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .exceptions import RefundFailed
 from .gateway import get_gateway
@@ -37,7 +38,7 @@ from .models import Order, Payment, Refund
 log = logging.getLogger(__name__)
 
 SWEEP_BATCH = 50  # refunds per sweep run (each one gateway call), well within the time limit
-RETRY_DETAIL = (
+RETRY_DETAIL = _(
     "支付机构暂未完成退款。退款申请已记录，系统将自动重试，完成后订单状态变为「已退款」，"
     "无需重复申请。"
 )
@@ -53,7 +54,7 @@ def refund_key(payment: Payment) -> str:
 def refund_request(*, payment: Payment, reason: str, requested_by: str = "") -> Refund:
     """Step 1, in the caller's transaction, with the payment's business object locked: the
     pending refund of the whole payment (the existing one if it was asked before)."""
-    refund, _ = Refund.objects.get_or_create(
+    refund, _created = Refund.objects.get_or_create(
         payment=payment,
         defaults={
             "idempotency_key": refund_key(payment),

@@ -87,6 +87,18 @@ def payment_get_for_payer(*, number: str, company: Company | None) -> Payment:
     return payment
 
 
+def payment_description(payment: Payment) -> str:
+    """What `payment` pays for, in the active language, for the payment page (its stored
+    `subject` is in the language of the moment it was made, as the provider got it)."""
+    prefix, _sep, ident = payment.reference.partition(":")
+    model = {"order": Order, "trustpass": MembershipOrder}.get(prefix)
+    if model is not None and ident.isdigit():
+        target = model.objects.filter(pk=int(ident)).first()
+        if target is not None:
+            return target.payment_subject()
+    return payment.subject
+
+
 # == TrustPass purchases (R-M2) =========================================================
 def company_membership_orders(company: Company) -> QuerySet[MembershipOrder]:
     """The company's TrustPass orders, newest first, with the periods they bought."""

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,18 +15,18 @@ class OrderCreateInputSerializer(serializers.Serializer):
     listing = serializers.IntegerField(
         min_value=1,
         error_messages={
-            "required": "请填写要购买的信息编号 listing。",
-            "invalid": "listing 应为信息编号（整数）。",
+            "required": _("请填写要购买的信息编号 listing。"),
+            "invalid": _("listing 应为信息编号（整数）。"),
         },
     )
     quantity = serializers.IntegerField(
         min_value=1,
         max_value=pricing.MAX_QUANTITY,
         error_messages={
-            "required": "请填写购买数量 quantity。",
-            "invalid": "购买数量请填写整数。",
-            "min_value": "购买数量至少为 1。",
-            "max_value": f"单笔订单购买数量不能超过 {pricing.MAX_QUANTITY}。",
+            "required": _("请填写购买数量 quantity。"),
+            "invalid": _("购买数量请填写整数。"),
+            "min_value": _("购买数量至少为 1。"),
+            "max_value": _("单笔订单购买数量不能超过 {max_value}。"),
         },
     )
 
@@ -35,7 +36,7 @@ class ShipInputSerializer(serializers.Serializer):
         max_length=60,
         required=False,
         allow_blank=True,
-        error_messages={"max_length": "物流单号最多 60 个字符。"},
+        error_messages={"max_length": _("物流单号最多 60 个字符。")},
     )
 
 
@@ -44,7 +45,7 @@ class RefundInputSerializer(serializers.Serializer):
         max_length=200,
         required=False,
         allow_blank=True,
-        error_messages={"max_length": "退款原因最多 200 字。"},
+        error_messages={"max_length": _("退款原因最多 200 字。")},
     )
 
 
@@ -52,9 +53,9 @@ class DisputeInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=500,
         error_messages={
-            "required": "请说明纠纷原因 reason。",
-            "blank": "请说明纠纷原因 reason。",
-            "max_length": "纠纷原因最多 500 字。",
+            "required": _("请说明纠纷原因 reason。"),
+            "blank": _("请说明纠纷原因 reason。"),
+            "max_length": _("纠纷原因最多 500 字。"),
         },
     )
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext, gettext_noop
+
 CREATED = "created"
 PAID = "paid"
 SHIPPED = "shipped"
@@ -82,34 +84,64 @@ FINAL_STATUSES = frozenset({COMPLETED, REFUNDED, CANCELLED, EXPIRED})
 # R-C4: a trade is in progress while the money is held in escrow: no review then.
 IN_PROGRESS_STATUSES = frozenset({PAID, SHIPPED, DISPUTED})
 
-STATUS_LABELS = {
-    CREATED: "待付款",
-    PAID: "已付款（担保中）",
-    SHIPPED: "已发货",
-    DISPUTED: "纠纷处理中",
-    COMPLETED: "交易成功",
-    REFUNDED: "已退款",
-    CANCELLED: "已取消",
-    EXPIRED: "已关闭（超时未付款）",
-}
-ACTION_LABELS = {
-    PAY: "付款",
-    SHIP: "发货",
-    CONFIRM: "确认收货",
-    REFUND: "退款",
-    CANCEL: "取消订单",
-    DISPUTE: "申请纠纷处理",
-    EXPIRE: "超时关闭",
-    AUTO_CONFIRM: "自动确认收货",
-    RESOLVE_REFUND: "裁决退款",
-    RESOLVE_RELEASE: "裁决放款",
-}
-ROLE_LABELS = {BUYER: "买家", SELLER: "卖家", SYSTEM: "系统", STAFF: "客服"}
+
+class TranslatedLabels(dict):
+    """Labels kept as their Chinese msgids (marked with gettext_noop) and translated into the
+    active language each time one is looked up, so a lookup is a plain `str`."""
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(super().__getitem__(key))
+
+    def get(self, key, default=None):
+        value = super().get(key)
+        return default if value is None else gettext(value)
+
+    def values(self):
+        return [self[k] for k in self]
+
+    def items(self):
+        return [(k, self[k]) for k in self]
+
+
+STATUS_LABELS = TranslatedLabels(
+    {
+        CREATED: gettext_noop("待付款"),
+        PAID: gettext_noop("已付款（担保中）"),
+        SHIPPED: gettext_noop("已发货"),
+        DISPUTED: gettext_noop("纠纷处理中"),
+        COMPLETED: gettext_noop("交易成功"),
+        REFUNDED: gettext_noop("已退款"),
+        CANCELLED: gettext_noop("已取消"),
+        EXPIRED: gettext_noop("已关闭（超时未付款）"),
+    }
+)
+ACTION_LABELS = TranslatedLabels(
+    {
+        PAY: gettext_noop("付款"),
+        SHIP: gettext_noop("发货"),
+        CONFIRM: gettext_noop("确认收货"),
+        REFUND: gettext_noop("退款"),
+        CANCEL: gettext_noop("取消订单"),
+        DISPUTE: gettext_noop("申请纠纷处理"),
+        EXPIRE: gettext_noop("超时关闭"),
+        AUTO_CONFIRM: gettext_noop("自动确认收货"),
+        RESOLVE_REFUND: gettext_noop("裁决退款"),
+        RESOLVE_RELEASE: gettext_noop("裁决放款"),
+    }
+)
+ROLE_LABELS = TranslatedLabels(
+    {
+        BUYER: gettext_noop("买家"),
+        SELLER: gettext_noop("卖家"),
+        SYSTEM: gettext_noop("系统"),
+        STAFF: gettext_noop("客服"),
+    }
+)
 
 
 def can_transition(status: str, action: str) -> bool:
     """True iff `action` is a legal move from `status` (R-T1)."""
-    sources, _ = TRANSITIONS[action]
+    sources = TRANSITIONS[action][0]
     return status in sources
 
 
@@ -132,17 +164,29 @@ def allowed_actions(status: str, role: str | None) -> list[str]:
 
 
 def illegal_move_message(status: str, action: str) -> str:
-    """A Chinese message that says why the move is refused and what state allows it."""
-    sources = [STATUS_LABELS[s] for s in STATUSES if s in TRANSITIONS[action][0]]
-    return (
-        f"订单当前状态为「{STATUS_LABELS.get(status, status)}」，不能{ACTION_LABELS[action]}；"
-        f"只有「{'」或「'.join(sources)}」的订单可以{ACTION_LABELS[action]}。请刷新页面查看最新状态。"
-    )
+    """A message (in the active language) that says why the move is refused and what state
+    allows it."""
+    sources = [str(STATUS_LABELS[s]) for s in STATUSES if s in TRANSITIONS[action][0]]
+    return gettext(
+        "订单当前状态为「%(status)s」，不能%(action)s；"
+        "只有「%(allowed)s」的订单可以%(action)s。请刷新页面查看最新状态。"
+    ) % {
+        "status": STATUS_LABELS.get(status, status),
+        "action": ACTION_LABELS[action],
+        "allowed": gettext("」或「").join(sources),
+    }
 
 
 def wrong_party_message(action: str) -> str:
-    roles = "或".join(ROLE_LABELS[r] for r in (BUYER, SELLER) if r in ACTORS[action])
-    return f"只有{roles}可以{ACTION_LABELS[action]}。"
+    parties = [ROLE_LABELS[r] for r in (BUYER, SELLER) if r in ACTORS[action]]
+    if len(parties) == 2:
+        roles = gettext("%(first)s或%(second)s") % {"first": parties[0], "second": parties[1]}
+    else:
+        roles = parties[0] if parties else ROLE_LABELS[STAFF]
+    return gettext("只有%(roles)s可以%(action)s。") % {
+        "roles": roles,
+        "action": ACTION_LABELS[action],
+    }
 
 
 # -- timers (R-T1a, R-T1b) ---------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.exceptions import Conflict, DomainError, NotFound
 from members.models import Company, TrustPassPeriod, User
@@ -34,7 +35,7 @@ def _payment_for(order: MembershipOrder, company: Company) -> Payment:
     return payment_create(
         reference=order.payment_reference,
         amount=order.amount,
-        subject=f"诚信通会员 {order.years} 年（{company.member_id}）",
+        subject=order.payment_subject(),
         payer=company,
         return_url=reverse("trade:trustpass_purchase", args=[order.pk]),
     )
@@ -49,7 +50,7 @@ def trustpass_purchase_start(
     when the gateway's signed callback arrives (`trustpass_purchase_paid`), starting at the
     current end (续签)."""
     if not 1 <= years <= 3:
-        msg = "每次可购买 1–3 年。"
+        msg = _("每次可购买 1–3 年。")
         raise DomainError(msg, code="invalid", rule="R-M2", fields={"years": [msg]})
     Company.objects.select_for_update().get(pk=company.pk)
     # An abandoned order for the same years and price is resumed (issue 14), not doubled:
@@ -80,10 +81,11 @@ def trustpass_purchase_resume(
     or failed one cannot be resumed (409)."""
     order = MembershipOrder.objects.select_for_update().filter(pk=order_id, company=company).first()
     if order is None:
-        raise NotFound("未找到该诚信通订购单。")
+        raise NotFound(_("未找到该诚信通订购单。"))
     if order.status != MembershipOrder.Status.CREATED:
         raise Conflict(
-            f"该订购单{order.get_status_display()}，不能继续支付；如需续费请重新下单。",
+            _("该订购单%(status)s，不能继续支付；如需续费请重新下单。")
+            % {"status": order.get_status_display()},
             code="membership_order_closed",
             rule="R-M2",
         )
@@ -95,7 +97,7 @@ def trustpass_purchase_paid(payment: Payment) -> bool:
     inside the transaction that marks the payment succeeded. Idempotent: a replayed
     callback finds the order paid and returns True. False (the payment is then refunded)
     when the order does not want it."""
-    _, _, ident = payment.reference.partition(":")
+    ident = payment.reference.partition(":")[2]
     order = (
         MembershipOrder.objects.select_for_update().filter(pk=int(ident)).first()
         if ident.isdigit()
@@ -111,7 +113,8 @@ def trustpass_purchase_paid(payment: Payment) -> bool:
         company=order.company,
         years=order.years,
         source=TrustPassPeriod.Source.ORDER,
-        note=f"在线购买：订购单 {order.pk}，支付单 {payment.number}",
+        note=_("在线购买：订购单 %(order)s，支付单 %(payment)s")
+        % {"order": order.pk, "payment": payment.number},
         by=order.created_by,
     )
     order.status = MembershipOrder.Status.PAID

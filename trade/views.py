@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -145,7 +146,7 @@ def order_new(request, listing_id: int):
         price_max=listing.price_max,
     )
     if company is not None and listing.company_id == company.pk:
-        problem = "不能购买本企业发布的信息。"
+        problem = _("不能购买本企业发布的信息。")
     if request.method == "POST":
         form = OrderCreateForm(request.POST)
     else:
@@ -162,7 +163,10 @@ def order_new(request, listing_id: int):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
-            messages.success(request, f"订单 {order.pk} 已创建，请付款；付款后货款由平台担保。")
+            messages.success(
+                request,
+                _("订单 %(id)s 已创建，请付款；付款后货款由平台担保。") % {"id": order.pk},
+            )
             return _detail(order.pk)
     quantity = form.data.get("quantity") if form.is_bound else form.initial.get("quantity")
     preview = None
@@ -202,7 +206,7 @@ def order_pay(request, pk: int):
         request,
         pk,
         lambda: services.order_pay(order_id=pk, by=_company(request), interactive=True),
-        "正在前往支付页面，请确认付款。",
+        _("正在前往支付页面，请确认付款。"),
     )
     if result is None:
         return _detail(pk)
@@ -215,7 +219,7 @@ def order_pay(request, pk: int):
 def order_ship(request, pk: int):
     form = ShipForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("tracking_no", ["物流单号不正确。"])))
+        messages.error(request, " ".join(form.errors.get("tracking_no", [_("物流单号不正确。")])))
         return _detail(pk)
     _run(
         request,
@@ -223,7 +227,7 @@ def order_ship(request, pk: int):
         lambda: services.order_ship(
             order_id=pk, by=_company(request), tracking_no=form.cleaned_data["tracking_no"]
         ),
-        "已发货，等待买家确认收货。",
+        _("已发货，等待买家确认收货。"),
     )
     return _detail(pk)
 
@@ -250,7 +254,7 @@ def order_confirm(request, pk: int):
         request,
         pk,
         lambda: services.order_confirm(order_id=pk, by=_company(request)),
-        "已确认收货，货款已支付给卖家，交易成功。欢迎评价对方。",
+        _("已确认收货，货款已支付给卖家，交易成功。欢迎评价对方。"),
     )
     return _detail(pk)
 
@@ -270,7 +274,7 @@ def order_refund(request, pk: int):
         lambda: services.order_refund(
             order_id=pk, by=_company(request), reason=form.cleaned_data["reason"]
         ),
-        "已退款，货款已退回买家。",
+        _("已退款，货款已退回买家。"),
     )
     return _detail(pk)
 
@@ -285,7 +289,7 @@ def order_cancel(request, pk: int):
         request,
         pk,
         lambda: services.order_cancel(order_id=pk, by=_company(request)),
-        "订单已取消，无需付款。",
+        _("订单已取消，无需付款。"),
     )
     return _detail(pk)
 
@@ -305,7 +309,7 @@ def order_dispute(request, pk: int):
         lambda: disputes.order_dispute(
             order_id=pk, by=_company(request), reason=form.cleaned_data["reason"], user=request.user
         ),
-        "已提交纠纷处理申请，货款由平台继续担保；客服核实后会裁决并通知双方。",
+        _("已提交纠纷处理申请，货款由平台继续担保；客服核实后会裁决并通知双方。"),
     )
     return _detail(pk)
 
@@ -334,20 +338,27 @@ def test_gateway_pay(request, number: str):
                 return redirect("trade:test_gateway_pay", number=number)
             if payment.status == payment.Status.SUCCEEDED:
                 messages.success(
-                    request, f"付款成功：¥{payment.amount}（支付单 {payment.number}）。"
+                    request,
+                    _("付款成功：¥%(amount)s（支付单 %(number)s）。")
+                    % {"amount": payment.amount, "number": payment.number},
                 )
             else:  # e.g. the order expired meanwhile (R-T1a): the money went straight back
                 messages.error(
                     request,
-                    f"付款未被接受（订单已取消或已超时关闭），¥{payment.amount} 已原路退回。",
+                    _("付款未被接受（订单已取消或已超时关闭），¥%(amount)s 已原路退回。")
+                    % {"amount": payment.amount},
                 )
         else:
-            messages.info(request, "已取消付款，您可以稍后在订单页面重新付款。")
+            messages.info(request, _("已取消付款，您可以稍后在订单页面重新付款。"))
         target = payment.return_url or reverse("trade:order_list")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = reverse("trade:order_list")
         return redirect(target)
-    return render(request, "trade/test_gateway.html", {"payment": payment})
+    return render(
+        request,
+        "trade/test_gateway.html",
+        {"payment": payment, "description": selectors.payment_description(payment)},
+    )
 
 
 @csrf_exempt

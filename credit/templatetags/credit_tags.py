@@ -1,18 +1,19 @@
 """Template tags of the credit archive: the review box of an order page and the score badge."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
-from credit import selectors
+from credit import history_labels, selectors
 from credit.forms import ReviewForm
 from credit.models import Rating
 
 register = template.Library()
 
 REFUSAL_TEXT = {
-    "trustpass_required": "只有买卖双方在评价时都是诚信通会员才能评价。",
-    "trade_not_paid": "买家付款后才能评价这笔交易；从未付款（已取消或超时关闭）的交易不能评价。",
-    "trade_in_progress": "交易进行中，交易结束（确认收货或退款）后才能评价。",
-    "self_review": "不能评价自己的企业。",
+    "trustpass_required": _("只有买卖双方在评价时都是诚信通会员才能评价。"),
+    "trade_not_paid": _("买家付款后才能评价这笔交易；从未付款（已取消或超时关闭）的交易不能评价。"),
+    "trade_in_progress": _("交易进行中，交易结束（确认收货或退款）后才能评价。"),
+    "self_review": _("不能评价自己的企业。"),
 }
 
 
@@ -41,28 +42,13 @@ def credit_badge(company):
     return {"company": company}
 
 
-CAUSE_LABELS = [
-    ("review:", "收到会员评价"),
-    ("verification_approved", "身份认证通过"),
-    ("verification_revoked", "身份认证被撤销"),
-    ("verification", "身份认证变更"),
-    ("membership", "诚信通会员期变更"),
-    ("nightly", "每日重算（档案年限）"),
-    ("staff", "工作人员重新计算"),
-    ("demo", "演示数据"),
-]
-
-
 @register.filter
 def cause_label(cause: str) -> str:
     """A history row's cause in words (R-C7 history on the archive page)."""
-    cause = cause or ""
-    if cause.startswith("certificate:"):
-        outcome = cause.rsplit(":", 1)[-1]
-        return {"verified": "证书通过核实", "rejected": "证书被驳回", "deleted": "删除证书"}.get(
-            outcome, "证书变更"
-        )
-    for prefix, label in CAUSE_LABELS:
-        if cause.startswith(prefix):
-            return label
-    return cause
+    return history_labels.cause_label(cause)
+
+
+@register.filter
+def score_change(row) -> str:
+    """A history row's change, signed ("+2", "−2")."""
+    return history_labels.score_change(row.old_score, row.new_score)

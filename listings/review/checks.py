@@ -2,6 +2,8 @@
 
 Each check returns a `CheckResult`: passed, or a reason with a `code` (API.md's rejection
 codes), a Chinese `detail` that tells the seller how to fix the listing, and the `rule`.
+The stored detail is always Chinese (the API gives it as it is); `reason_detail` shows it in
+the reader's language: every text below is a gettext msgid with %-placeholders.
 Nothing here touches the database: the review service gathers the listing's values, the
 company's other listings and the staff term lists, and passes them in.
 """
@@ -16,6 +18,9 @@ from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
 from fractions import Fraction
 from functools import lru_cache
+
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext, pgettext_lazy
 
 SUPPLY = "supply"
 
@@ -36,28 +41,77 @@ CHECK_RULES = {
     TOO_THIN: "R-L3e",
 }
 
-#: Short Chinese names of the checks (admin, seller pages).
+#: Short names of the checks (admin, seller pages), in the reader's language.
 CHECK_LABELS = {
-    DUPLICATE: "重复信息",
-    PROHIBITED: "禁售产品",
-    ENGLISH: "英文信息",
-    BRAND_IN_TITLE: "供应标题含品牌、规格、型号",
-    TOO_THIN: "产品介绍过于简单",
+    DUPLICATE: gettext_lazy("重复信息"),
+    PROHIBITED: gettext_lazy("禁售产品"),
+    ENGLISH: gettext_lazy("英文信息"),
+    BRAND_IN_TITLE: gettext_lazy("供应标题含品牌、规格、型号"),
+    TOO_THIN: gettext_lazy("产品介绍过于简单"),
 }
 
-#: The generic reason text per code (used when staff reject with a code).
+#: The generic reason text per code (used when staff reject with a code), stored in Chinese.
 REASON_TEXTS = {
-    DUPLICATE: "重复信息：您已有一条标题相同、内容相近的信息在网上或在审核中。"
-    "请修改原信息或使用“重发”更新发布时间，不要重复发布。",
-    PROHIBITED: "禁售产品：信息中含有禁止发布的产品或词语。请删除相关内容；"
-    "如属误判，请修改措辞后重新提交。",
-    ENGLISH: "英文信息：中文站的信息须以中文为主。请在标题中使用中文，"
-    "并用中文撰写详细说明（中文字至少占 30%）。",
-    BRAND_IN_TITLE: "供应标题含有品牌、规格、型号：产品名称应简明易懂，"
-    "请把品牌、型号、规格分别填写到“品牌”“型号”“规格”栏中，标题只写产品名称。",
-    TOO_THIN: "产品介绍信息过于简单：请详细介绍产品的用途、材质、性能、包装和售后等，"
-    "详细说明至少 30 个汉字（重复的字不计）。",
+    DUPLICATE: gettext_noop(
+        "重复信息：您已有一条标题相同、内容相近的信息在网上或在审核中。"
+        "请修改原信息或使用“重发”更新发布时间，不要重复发布。"
+    ),
+    PROHIBITED: gettext_noop(
+        "禁售产品：信息中含有禁止发布的产品或词语。请删除相关内容；如属误判，请修改措辞后重新提交。"
+    ),
+    ENGLISH: gettext_noop(
+        "英文信息：中文站的信息须以中文为主。请在标题中使用中文，"
+        "并用中文撰写详细说明（中文字至少占 30%）。"
+    ),
+    BRAND_IN_TITLE: gettext_noop(
+        "供应标题含有品牌、规格、型号：产品名称应简明易懂，"
+        "请把品牌、型号、规格分别填写到“品牌”“型号”“规格”栏中，标题只写产品名称。"
+    ),
+    TOO_THIN: gettext_noop(
+        "产品介绍信息过于简单：请详细介绍产品的用途、材质、性能、包装和售后等，"
+        "详细说明至少 30 个汉字（重复的字不计）。"
+    ),
 }
+
+# The reasons the checks find, with the values they name (msgids; stored filled in, Chinese).
+DUPLICATE_FOUND = gettext_noop(
+    "重复信息：您已发布过标题为“%(title)s”、内容相近（相似度 %(similarity)s）的信息。"
+    "请修改原信息或使用“重发”，不要重复发布。"
+)
+PROHIBITED_FOUND = gettext_noop(
+    "禁售产品：信息中含有禁止发布的词语 %(terms)s。"
+    "请删除这些内容后重新提交；本平台不允许发布禁售产品。"
+)
+ENGLISH_TITLE = gettext_noop(
+    "英文信息：产品名称中没有中文。请用中文填写产品名称，例如“不锈钢无缝钢管”。"
+)
+ENGLISH_SHARE = gettext_noop(
+    "英文信息：详细说明中的中文只占文字的 %(share)s，"
+    "至少应占 %(min_share)s。请用中文介绍产品，英文内容可作补充。"
+)
+BRAND_FOUND = gettext_noop(
+    "供应标题含有品牌、规格、型号：标题中出现了%(parts)s。"
+    "请只用简明的产品名称作标题（如“不锈钢无缝钢管”），"
+    "把品牌、型号、规格分别填写到“品牌”“型号”“规格”栏中。"
+)
+BRAND_PART = gettext_noop("%(label)s“%(value)s”")
+BRAND_PART_LABELS = ("品牌", "型号", "规格")
+# The labels above as a sentence names them, in the reader's language.
+_BRAND_PART_NAMES = {
+    "品牌": pgettext_lazy("listing title part", "品牌"),
+    "型号": pgettext_lazy("listing title part", "型号"),
+    "规格": pgettext_lazy("listing title part", "规格"),
+}
+TOO_THIN_FOUND = gettext_noop(
+    "产品介绍信息过于简单：详细说明只有 %(count)s 个有效汉字，至少需要 %(min_chars)s 个"
+    "（重复的字和网页标记不计）。请补充产品的用途、材质、性能、包装和售后等信息。"
+)
+# A staff rejection (listings.services.rejection_reasons_for): the note after a standard
+# reason, and the reason "other" with its note.
+STAFF_NOTE = gettext_noop("%(reason)s（审核说明：%(note)s）")
+STAFF_OTHER = gettext_noop("其他原因：%(note)s")
+#: How the stored texts join a list of values (“甲”、“乙”).
+LIST_SEPARATOR = "、"
 
 
 @dataclass(frozen=True)
@@ -218,8 +272,7 @@ def check_duplicate(
         if ratio >= limit:
             return _fail(
                 DUPLICATE,
-                f"重复信息：您已发布过标题为“{other_title}”、内容相近（相似度 "
-                f"{float(ratio):.0%}）的信息。请修改原信息或使用“重发”，不要重复发布。",
+                DUPLICATE_FOUND % {"title": other_title, "similarity": f"{float(ratio):.0%}"},
             )
     return _ok(DUPLICATE)
 
@@ -252,12 +305,8 @@ def check_prohibited(
     """R-L3b: title, keyword, attributes or description contain a prohibited term."""
     found = find_terms([title, keyword, *attributes, plain_text(description)], terms)
     if found:
-        shown = "、".join(f"“{t}”" for t in found[:5])
-        return _fail(
-            PROHIBITED,
-            f"禁售产品：信息中含有禁止发布的词语 {shown}。"
-            "请删除这些内容后重新提交；本平台不允许发布禁售产品。",
-        )
+        shown = LIST_SEPARATOR.join(f"“{t}”" for t in found[:5])
+        return _fail(PROHIBITED, PROHIBITED_FOUND % {"terms": shown})
     return _ok(PROHIBITED)
 
 
@@ -275,16 +324,12 @@ def check_english(*, title: str, description: str, min_share: float = 0.30) -> C
     """R-L3c: the title has no Chinese character, or under `min_share` of the
     description's letters are Chinese."""
     if not any(is_han(ch) for ch in title or ""):
-        return _fail(
-            ENGLISH,
-            "英文信息：产品名称中没有中文。请用中文填写产品名称，例如“不锈钢无缝钢管”。",
-        )
+        return _fail(ENGLISH, ENGLISH_TITLE)
     han, letters = chinese_share(description)
     if letters and not _at_least(han, letters, min_share):
         return _fail(
             ENGLISH,
-            f"英文信息：详细说明中的中文只占文字的 {han / letters:.0%}，"
-            f"至少应占 {min_share:.0%}。请用中文介绍产品，英文内容可作补充。",
+            ENGLISH_SHARE % {"share": f"{han / letters:.0%}", "min_share": f"{min_share:.0%}"},
         )
     return _ok(ENGLISH)
 
@@ -306,21 +351,21 @@ def check_brand_in_title(
     if kind != SUPPLY:
         return _ok(BRAND_IN_TITLE)
     key = compact(title)
+    brand_label, model_label, spec_label = BRAND_PART_LABELS
     own = [
         (label, value)
-        for label, value in (("品牌", brand), ("型号", model), ("规格", spec))
+        for label, value in ((brand_label, brand), (model_label, model), (spec_label, spec))
         if compact(value) and compact(value) in key
     ]
     listed = find_terms([title], brand_terms)
     if own or listed:
-        parts = [f"{label}“{value}”" for label, value in own]
-        parts += [f"品牌“{t}”" for t in listed if all(t != v for _, v in own)]
-        return _fail(
-            BRAND_IN_TITLE,
-            f"供应标题含有品牌、规格、型号：标题中出现了{'、'.join(parts)}。"
-            "请只用简明的产品名称作标题（如“不锈钢无缝钢管”），"
-            "把品牌、型号、规格分别填写到“品牌”“型号”“规格”栏中。",
-        )
+        parts = [BRAND_PART % {"label": label, "value": value} for label, value in own]
+        parts += [
+            BRAND_PART % {"label": brand_label, "value": t}
+            for t in listed
+            if all(t != v for _, v in own)
+        ]
+        return _fail(BRAND_IN_TITLE, BRAND_FOUND % {"parts": LIST_SEPARATOR.join(parts)})
     return _ok(BRAND_IN_TITLE)
 
 
@@ -331,11 +376,7 @@ def check_description(*, description: str, min_chars: int = 30) -> CheckResult:
     """R-L3e: under `min_chars` Chinese characters once markup and repeats are removed."""
     count = description_han_count(description)
     if count < min_chars:
-        return _fail(
-            TOO_THIN,
-            f"产品介绍信息过于简单：详细说明只有 {count} 个有效汉字，至少需要 {min_chars} 个"
-            "（重复的字和网页标记不计）。请补充产品的用途、材质、性能、包装和售后等信息。",
-        )
+        return _fail(TOO_THIN, TOO_THIN_FOUND % {"count": count, "min_chars": min_chars})
     return _ok(TOO_THIN)
 
 
@@ -393,3 +434,79 @@ def run_checks(
         ),
         check_description(description=values.description, min_chars=min_description_chars),
     ]
+
+
+# --- the stored reasons in the reader's language ------------------------------------------
+
+
+def _pattern(msgid: str) -> re.Pattern:
+    """A regular expression matching `msgid` filled in, its placeholders as named groups."""
+    pieces = re.split(r"%\((\w+)\)s", msgid)
+    return re.compile(
+        "".join(
+            re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.*?)"
+            for i, piece in enumerate(pieces)
+        ),
+        re.DOTALL,
+    )
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    texts = (DUPLICATE_FOUND, PROHIBITED_FOUND, ENGLISH_SHARE, BRAND_FOUND, TOO_THIN_FOUND)
+    return tuple((text, _pattern(text)) for text in texts)
+
+
+_BRAND_PART_RE = re.compile(
+    "(" + "|".join(map(re.escape, BRAND_PART_LABELS)) + ")“(.*?)”(?:、|$)", re.DOTALL
+)
+
+
+def _list(text: str) -> str:
+    return text.replace("”" + LIST_SEPARATOR + "“", "”" + pgettext("list separator", "、") + "“")
+
+
+def _brand_parts(text: str) -> str:
+    parts = _BRAND_PART_RE.findall(text)
+    if not parts:
+        return text
+    return pgettext("list separator", "、").join(
+        gettext(BRAND_PART) % {"label": _BRAND_PART_NAMES[label], "value": value}
+        for label, value in parts
+    )
+
+
+def _localise(code: str, detail: str) -> str | None:
+    """`detail` (Chinese, as stored) in the active language, or None if not one of ours."""
+    staff_other = _pattern(STAFF_OTHER).fullmatch(detail)
+    if staff_other:
+        return gettext(STAFF_OTHER) % staff_other.groupdict()
+    staff_note = _pattern(STAFF_NOTE).fullmatch(detail)
+    if staff_note:
+        reason = _localise(code, staff_note["reason"]) or staff_note["reason"]
+        return gettext(STAFF_NOTE) % {"reason": reason, "note": staff_note["note"]}
+    if detail in REASON_TEXTS.values() or detail == ENGLISH_TITLE:
+        return gettext(detail)
+    for text, pattern in _patterns():
+        found = pattern.fullmatch(detail)
+        if found:
+            params = found.groupdict()
+            if "terms" in params:
+                params["terms"] = _list(params["terms"])
+            if "parts" in params:
+                params["parts"] = _brand_parts(params["parts"])
+            return gettext(text) % params
+    return None
+
+
+def reason_detail(code: str, detail: str) -> str:
+    """R-L3: a stored reason's or check's `detail` (Chinese, as the API gives it) for the
+    reader: as it is in Chinese, else translated with the values it names; a text cut short
+    or unknown falls back to the standard text of its code."""
+    language = translation.get_language() or ""
+    if not detail or language.startswith("zh"):
+        return detail
+    localised = _localise(code, detail)
+    if localised is not None:
+        return localised
+    return gettext(REASON_TEXTS[code]) if code in REASON_TEXTS else detail

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 FAST_WINDOW_START = time(9, 0)
 FAST_WINDOW_END = time(16, 30)  # exclusive
@@ -60,14 +62,14 @@ def median(values: Sequence[float]) -> float | None:
 
 
 def format_duration(seconds: float | None) -> str:
-    """Human Chinese duration: 9 分 30 秒, 1 小时 5 分."""
+    """Human duration in the active language: 9 分 30 秒, 1 小时 5 分 (9 min 30 s)."""
     if seconds is None:
         return "—"
     seconds = int(round(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return f"{hours} 小时 {minutes} 分"
+        return gettext("%(hours)s 小时 %(minutes)s 分") % {"hours": hours, "minutes": minutes}
     if minutes:
-        return f"{minutes} 分 {secs} 秒"
-    return f"{secs} 秒"
+        return gettext("%(minutes)s 分 %(seconds)s 秒") % {"minutes": minutes, "seconds": secs}
+    return gettext("%(seconds)s 秒") % {"seconds": secs}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .. import selectors
 from ..models import Listing
-from ..services import Status, _publish, _reject, rejection_notice
+from ..services import Status, _publish, _reject, rejection_audit, rejection_notice
 from . import checks
 from . import store as review_store
 
@@ -103,6 +103,12 @@ def listing_review(*, listing_id: int, review_round: int) -> str:
             results=results,
             reasons=reasons,
             notice=rejection_notice(listing_id, row.title, reasons),
+            # The automatic rejection in the audit log (issue 15), in the same transaction.
+            audit=rejection_audit(
+                Listing(pk=listing_id, title=row.title, review_round=review_round),
+                reasons,
+                by=None,
+            ),
             now=now,
         )
         if stored is not None:

@@ -23,6 +23,7 @@ from functools import cache
 
 from django.db import connection, transaction
 
+from audit.services import audit_record
 from listings.models import Listing, ListingCheck
 from members.models import Company
 from members.notices import notify
@@ -258,7 +259,8 @@ REJECTION_FIELDS = (
 def _reject_pg_sql(n_checks: int, relax: bool) -> str:
     """One statement: the guarded status change and the round's checks, committed together
     with the seller's notice (without waiting for the WAL flush when `relax`). Returns the
-    company of the listing (id, name, contact) when the guard held, no row otherwise."""
+    company of the listing (id, name, contact, member ID) when the guard held, no row
+    otherwise."""
     listing = _q(Listing._meta.db_table)
     col = {name: _column(Listing, name) for name in (*REJECTION_FIELDS, "company_id")}
     return (
@@ -268,7 +270,8 @@ def _reject_pg_sql(n_checks: int, relax: bool) -> str:
         f"{col['reviewed_by']} = NULL, {col['checked_at']} = %s, {col['updated_at']} = %s "
         f"WHERE {_guard_sql('postgresql')} RETURNING {_q('id')}, {col['company_id']}), "
         f"checks AS ({_insert_checks_from_upd_sql(n_checks)}) "
-        f"SELECT c.{_q('id')}, c.{_column(Company, 'name')}, c.{_column(Company, 'contact_name')} "
+        f"SELECT c.{_q('id')}, c.{_column(Company, 'name')}, c.{_column(Company, 'contact_name')}, "
+        f"c.{_column(Company, 'member_id')} "
         f"FROM upd JOIN {_q(Company._meta.db_table)} c ON c.{_q('id')} = upd.{col['company_id']}"
     )
 
@@ -283,10 +286,12 @@ def store_rejected_if_current(
     reasons: list[dict],
     notice: dict,
     now: datetime,
+    audit: dict | None = None,
 ) -> bool | None:
     """On PostgreSQL: reject the listing with its checks in one statement, and make the
     seller's notice (`notice`: the arguments of members' `notify` besides the company; its
-    e-mail is queued on commit) in the same transaction, only if it is still `pending` in
+    e-mail is queued on commit) and its audit row (`audit`: the arguments of `audit_record`
+    besides the company) in the same transaction, only if it is still `pending` in
     `review_round` and unchecked. True when stored, False when the guard did not hold; None
     on other databases (the caller takes the ORM path)."""
     if not _postgres():
@@ -306,7 +311,10 @@ def store_rejected_if_current(
             return False
         # R-L3: the seller is told in the site, in the same transaction as the rejection.
         # Company(…) stands for the row the statement returned (no second read).
-        notify(company=Company(pk=row[0], name=row[1], contact_name=row[2]), **notice)
+        company = Company(pk=row[0], name=row[1], contact_name=row[2], member_id=row[3])
+        notify(company=company, **notice)
+        if audit is not None:
+            audit_record(company=company, **audit)
         return True
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from ..exceptions import InvalidListing, TermExists
 from ..models import BrandTerm, ProhibitedTerm
@@ -15,13 +16,15 @@ def term_add(*, kind: str, term: str, note: str = ""):
     term = (term or "").strip()
     if not term or len(term) > 50:
         raise InvalidListing(
-            "请填写 1–50 个字的词语。", fields={"term": ["请填写 1–50 个字的词语。"]}, rule=None
+            _("请填写 1–50 个字的词语。"),
+            fields={"term": [_("请填写 1–50 个字的词语。")]},
+            rule=None,
         )
     try:
         with transaction.atomic():
             return model.objects.create(term=term, note=note.strip())
     except IntegrityError:
-        raise TermExists(f"“{term}”已在列表中。")
+        raise TermExists(_("“%(term)s”已在列表中。") % {"term": term})
 
 
 def term_remove(*, kind: str, term_id: int) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
 
 from .operations import *  # noqa: F403  (queues, logs, metrics, heartbeats; issue 16)
 
@@ -37,12 +38,14 @@ STOREFRONT_REGISTRAR = env("STOREFRONT_REGISTRAR", default="storefront.registrar
 MAIL_RECEIVER_HOST = env("MAIL_RECEIVER_HOST", default="127.0.0.1")
 MAIL_RECEIVER_PORT = env.int("MAIL_RECEIVER_PORT", default=2525)
 MAILBOX_ROOT = env.path("MAILBOX_ROOT", default=BASE_DIR / "media-private")
-SITE_NAME = "诚信通商务平台"
+SITE_NAME = _("诚信通商务平台")  # lazy: the name in the language of the page or e-mail
 # Shop hosts get their own CSRF failure page (their URLconf lacks the main site's pages).
 CSRF_FAILURE_VIEW = "marketplace.views.csrf_failure"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the staff console's site (issue 15): the index leads with the work
+    # waiting; `admin.site` and the `admin:` URL names stay as they were.
+    "marketplace.admin_site.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +62,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_prometheus",
+    # The audit log of staff decisions (issue 15): below every app, written by their services.
+    "audit",
     "members",
     "listings",
     "search",
@@ -79,6 +84,10 @@ MIDDLEWARE = [
     # Outermost: PostgreSQL away → 503 with Retry-After instead of 500, also when a middleware
     # below (the host check's company lookup, the session) meets it (issue 17).
     "marketplace.middleware.DatabaseUnavailableMiddleware",
+    # With a read replica (DATABASE_REPLICA_URL): which reads of the request may go to it, the
+    # sticky window after a write, a GET run again on the primary when the replica failed
+    # under it (marketplace/db_router.py, issue 16). Inside the 503 middleware, above the rest.
+    "marketplace.db_router.ReplicaRoutingMiddleware",
     # Then: R-F1/R-F2 host check (platform hosts, shop subdomains, own domains; else 400),
     # then serve shop hosts with the storefront urlconf.
     "storefront.middleware.StorefrontHostMiddleware",
@@ -137,6 +146,32 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
 if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+# A read replica (issue 16): a streaming standby of the primary. Set, the public pages and the
+# search API of visitors read from it (marketplace/db_router.py); a member who wrote reads from
+# the primary for DATABASE_REPLICA_STICKY_SECONDS; a replica that does not answer is left
+# alone for DATABASE_REPLICA_RETRY_SECONDS (reads go to the primary meanwhile), and connecting
+# to it gives up after DATABASE_REPLICA_CONNECT_TIMEOUT seconds.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_STICKY_SECONDS = env.int("DATABASE_REPLICA_STICKY_SECONDS", default=10)
+DATABASE_REPLICA_RETRY_SECONDS = env.int("DATABASE_REPLICA_RETRY_SECONDS", default=5)
+DATABASE_REPLICA_CONNECT_TIMEOUT = env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)
+
+
+def replica_database(primary: dict, url: str) -> dict:
+    """The `replica` alias: `url`, kept and health-checked like the primary's connection; in
+    tests a mirror of the primary's test database."""
+    replica = env.db_url_config(url)
+    for key in ("ATOMIC_REQUESTS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        replica[key] = primary.get(key, replica.get(key))
+    if replica["ENGINE"].endswith(("postgresql", "postgis")):
+        replica.setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_REPLICA_CONNECT_TIMEOUT
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica
+
+
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_database(DATABASES["default"], DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["marketplace.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
@@ -438,10 +473,13 @@ ORDER_AUTO_CONFIRM_DAYS = env.int(
     "ORDER_AUTO_CONFIRM_DAYS", default=env.int("ORDER_CONFIRM_DAYS", default=10)
 )
 MAILBOX_QUOTA_BYTES = 5 * 1024 * 1024  # R-F3
+# R-C2 names no review time for identity verification: staff answer an application within
+# this many days of its submission (the admin's deadline column and the console's queue).
+VERIFICATION_REVIEW_DAYS = env.int("VERIFICATION_REVIEW_DAYS", default=3)
 
 # Logs (JSON lines with the request id), /metrics and worker heartbeats: settings/operations.py
 # (issue 16).
 
 
 # Admin header
-ADMIN_SITE_HEADER = "诚信通商务平台 管理后台"
+ADMIN_SITE_HEADER = _("诚信通商务平台 管理后台")

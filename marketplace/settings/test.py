@@ -9,6 +9,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/marketplace")
 }
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
+if DATABASE_REPLICA_URL:  # noqa: F405  (a mirror of the test database: marketplace/db_router.py)
+    DATABASES["replica"] = replica_database(DATABASES["default"], DATABASE_REPLICA_URL)  # noqa: F405
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

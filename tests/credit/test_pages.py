@@ -341,9 +341,9 @@ class TestAdmin:
         ("certificate:3:rejected", "证书被驳回"),
         ("verification_approved", "身份认证通过"),
         ("verification_revoked", "身份认证被撤销"),
-        ("membership_granted", "诚信通会员期变更"),
+        ("membership_granted", "开通诚信通会员"),
         ("nightly", "每日重算（档案年限）"),
-        ("something-else", "something-else"),
+        ("something-else", "积分重新计算"),  # never the raw cause (issue 15)
     ],
 )
 def test_history_cause_labels(cause, label):

@@ -88,9 +88,20 @@ def test_staff_queue_in_the_admin(staff_user):
         == 2
     )
     assert client.get("/admin/inquiries/listingreport/?q=涉嫌虚假").context["cl"].result_count == 3
-    resp = client.post(
+    # Issue 15: the action asks what was done first (the audit log's reason).
+    asked = client.post(
         "/admin/inquiries/listingreport/",
         {"action": "mark_resolved", "_selected_action": [older.pk, newer.pk]},
+    )
+    assert asked.status_code == 200 and "处理说明" in asked.content.decode()
+    resp = client.post(
+        "/admin/inquiries/listingreport/",
+        {
+            "action": "mark_resolved",
+            "_selected_action": [older.pk, newer.pk],
+            "apply": "1",
+            "resolution": "已联系卖家更正",
+        },
     )
     assert resp.status_code == 302
     assert set(ListingReport.objects.values_list("status", flat=True)) == {"resolved"}

@@ -1,6 +1,8 @@
 """A private, throw-away PostgreSQL server for fault tests (restart, stop) that must never
 touch the machine's server on 5432: initdb into a temporary directory, its own free port and
 socket directory, `pg_ctl` to start, restart and stop it, everything removed afterwards.
+`standby()` makes a streaming hot standby of one with Debian's `pg_basebackup -R` (the read
+replica's tests, issue 16), on a port and in a directory of its own.
 
 Run as root, the server's commands run as the `postgres` system user (initdb refuses root).
 """
@@ -14,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import psycopg2
@@ -133,3 +136,66 @@ class PrivatePostgres:
     def log(self) -> str:
         path = self.dir / "server.log"
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""
+
+    # --- streaming replication (issue 16: the read replica) ----------------------------------
+    # initdb's defaults already allow it: wal_level replica, max_wal_senders 10, and pg_hba's
+    # `host replication all 127.0.0.1/32 trust` (--auth=trust).
+
+    def sql(self, query: str, params=None, *, database: str | None = None) -> list[tuple]:
+        """Rows of one statement, in a connection of its own (autocommit)."""
+        conn = psycopg2.connect(
+            dbname=database or self.database, user="postgres", host="127.0.0.1", port=self.port
+        )
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute(query, params)
+                return cur.fetchall() if cur.description else []
+        finally:
+            conn.close()
+
+    def standby(self) -> PrivatePostgres:
+        """A hot standby of this server streaming its WAL: `pg_basebackup -R` (which writes
+        primary_conninfo and standby.signal) into a directory and port of its own, started.
+        destroy() it before this one."""
+        standby = PrivatePostgres()
+        standby.database = self.database
+        standby._run(
+            str(self.bin / "pg_basebackup"),
+            *("-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"),
+            *("-D", str(standby.data), "-R", "-X", "stream", "-c", "fast"),
+        )
+        standby.options = (
+            f"-p {standby.port} -c listen_addresses=127.0.0.1"
+            f" -c unix_socket_directories={standby.dir} -c fsync=off -c hot_standby=on"
+            " -c hot_standby_feedback=on -c wal_retrieve_retry_interval=200ms"
+        )
+        standby.start()
+        return standby
+
+    def current_lsn(self) -> str:
+        return self.sql("SELECT pg_current_wal_lsn()::text")[0][0]
+
+    def wait_replayed(self, lsn: str, timeout: float = 20.0) -> float:
+        """On a standby: wait until WAL up to `lsn` (the primary's) is replayed; the seconds
+        it took."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            rows = self.sql("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
+            if rows and rows[0][0]:
+                return time.monotonic() - started
+            time.sleep(0.05)
+        raise AssertionError(f"standby did not replay up to {lsn} in {timeout} s\n{self.log()}")
+
+    def pause_replay(self) -> None:
+        """On a standby: stop applying WAL (it still receives it), so what the primary commits
+        from now on is missing here until resume_replay()."""
+        self.sql("SELECT pg_wal_replay_pause()")
+        deadline = time.monotonic() + 10
+        while self.sql("SELECT pg_get_wal_replay_pause_state()")[0][0] != "paused":
+            if time.monotonic() > deadline:
+                raise AssertionError("replay did not pause")
+            time.sleep(0.05)
+
+    def resume_replay(self) -> None:
+        self.sql("SELECT pg_wal_replay_resume()")

@@ -207,8 +207,21 @@ def test_all_listings_admin_and_withdraw_action(admin_client):
     live = ListingFactory(title="在线钢管")
     response = admin_client.get("/admin/listings/listing/?status__exact=live")
     assert response.status_code == 200 and "在线钢管" in response.content.decode()
-    admin_client.post(
+    # Issue 15: the action asks for the reason first (it goes to the audit log).
+    asked = admin_client.post(
         "/admin/listings/listing/", {"action": "withdraw_selected", "_selected_action": [live.pk]}
+    )
+    assert asked.status_code == 200 and "下架原因" in asked.content.decode()
+    live.refresh_from_db()
+    assert live.status == Status.LIVE
+    admin_client.post(
+        "/admin/listings/listing/",
+        {
+            "action": "withdraw_selected",
+            "_selected_action": [live.pk],
+            "apply": "1",
+            "reason": "经举报核实为假冒品牌",
+        },
     )
     live.refresh_from_db()
     assert live.status == Status.WITHDRAWN

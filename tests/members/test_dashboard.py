@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from members import dashboard
 from members.dashboard import dashboard_context, register_dashboard_panel
+from members.page_sections import SectionRegistry
 from tests.factories import CompanyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def panels(monkeypatch):
     """An empty registry for the test (the apps' own panels are put back afterwards)."""
-    registry: dict = {}
+    registry = SectionRegistry("dashboard panel", "dashboard_templates")
     monkeypatch.setattr(dashboard, "_PANELS", registry)
     return registry
 
