@@ -160,6 +160,9 @@ class InquiryMessage(models.Model):
                 condition=Q(read_at__isnull=True),
                 name="inquiry_msg_unread_idx",
             ),
+            # A thread's first and last message (the inbox rows, issue 16): without it
+            # PostgreSQL walked the created_at index filtering on the thread.
+            models.Index(fields=["inquiry", "created_at", "id"], name="inquiry_msg_thread_idx"),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from members.models import Company
 
 from . import services
 from .models import ListingCheck, ListingImage
-from .review import checks
+from .review import checks, reasons
 
 
 class CheckInline(admin.TabularInline):
@@ -45,7 +45,7 @@ class CheckInline(admin.TabularInline):
 
     @admin.display(description=_("说明"))
     def detail_text(self, obj):
-        return checks.reason_detail(obj.code, obj.detail)
+        return reasons.reason_detail(obj.code, obj.detail)
 
 
 class ImageInline(admin.TabularInline):
@@ -139,7 +139,7 @@ def _check_marks(obj) -> str:
         "<br>",
         '<span class="check-failed" title="{}" style="color:#c62828">✗ {}</span>',
         (
-            (checks.reason_detail(c.code, c.detail), checks.CHECK_LABELS.get(c.code, c.code))
+            (reasons.reason_detail(c.code, c.detail), checks.CHECK_LABELS.get(c.code, c.code))
             for c in failed
         ),
     )
@@ -276,7 +276,7 @@ class ListingAdminBase(admin.ModelAdmin):
             "",
             "<p><code>{}</code> {}</p>",
             (
-                (r.get("rule", ""), checks.reason_detail(r.get("code", ""), r.get("detail", "")))
+                (r.get("rule", ""), reasons.reason_detail(r.get("code", ""), r.get("detail", "")))
                 for r in obj.rejection_reasons
             ),
         )

@@ -19,9 +19,7 @@ from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from audit.services import Action as AuditAction
 from audit.services import audit_record
@@ -34,7 +32,6 @@ from .exceptions import (
     ChecksFailed,
     ChecksPending,
     InvalidListing,
-    InvalidRejection,
     InvalidTransition,
     NoCompany,
     RefreshTooSoon,
@@ -43,6 +40,7 @@ from .models import Category, Listing, ListingCheck
 from .review import checks
 from .review import store as review_store
 from .review.deadline import review_deadline
+from .review.reasons import rejection_audit, rejection_notice, rejection_reasons_for
 
 Status = Listing.Status
 
@@ -76,7 +74,6 @@ SUBMITTABLE = (Status.DRAFT, Status.REJECTED, Status.EXPIRED, Status.WITHDRAWN)
 #: rejected listing resubmits it for review"; a pending one starts a fresh round).
 RESUBMIT_ON_EDIT = (Status.LIVE, Status.REJECTED, Status.PENDING_REVIEW)
 WITHDRAWABLE = (Status.LIVE, Status.PENDING_REVIEW)
-STAFF_OTHER_CODE = "other"
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -281,39 +278,6 @@ def listing_approve(*, listing: Listing, by) -> Listing:
     return _refresh_instance(listing, locked)
 
 
-def rejection_reasons_for(codes, detail: str = "") -> list[dict]:
-    """Reasons for a staff rejection: each code's standard text (how to fix it), plus the
-    reviewer's note; code "other" needs the note."""
-    codes = list(dict.fromkeys(codes or []))
-    detail = (detail or "").strip()
-    known = set(checks.CHECK_CODES) | {STAFF_OTHER_CODE}
-    unknown = [c for c in codes if c not in known]
-    if not codes or unknown:
-        raise InvalidRejection(
-            _("请选择未通过原因：%(codes)s 或 other。")
-            % {"codes": pgettext("list separator", "、").join(checks.CHECK_CODES)},
-            fields={"codes": [_("请至少选择一个有效的未通过原因。")]},
-        )
-    if STAFF_OTHER_CODE in codes and not detail:
-        raise InvalidRejection(
-            _("选择“其他原因”时请填写说明，告诉卖家如何修改。"),
-            fields={"detail": [_("请填写驳回说明。")]},
-        )
-    # The stored reasons are Chinese whoever rejects (the API gives them as they are);
-    # pages show them in the reader's language (checks.reason_detail).
-    reasons = []
-    for code in codes:
-        if code == STAFF_OTHER_CODE:
-            text = checks.STAFF_OTHER % {"note": detail}
-            reasons.append({"code": code, "detail": text, "rule": "R-L3"})
-            continue
-        text = checks.REASON_TEXTS[code]
-        if detail:
-            text = checks.STAFF_NOTE % {"reason": text, "note": detail}
-        reasons.append({"code": code, "detail": text, "rule": checks.CHECK_RULES[code]})
-    return reasons
-
-
 @transaction.atomic
 def listing_reject(
     *, listing: Listing, by, codes=None, detail: str = "", reasons: list[dict] | None = None
@@ -343,38 +307,6 @@ def _reject(listing: Listing, *, reasons: list[dict], by, now) -> None:
     # the row lock, and a rejection happens once per review round. The notice service
     # e-mails it on commit, at most once, and its sweep covers a lost message.
     notify(company=listing.company, **rejection_notice(listing.pk, listing.title, reasons))
-
-
-def rejection_audit(listing: Listing, reasons: list[dict], *, by) -> dict:
-    """Issue 15: the `audit_record` arguments of a rejection (besides the company): who
-    (None: the automatic checks), why (every reason), and the codes."""
-    return {
-        "action": AuditAction.LISTING_REJECT,
-        "target": listing,
-        "by": by,
-        "reason": "\n".join(str(r.get("detail", "")) for r in reasons),
-        "details": {
-            "codes": [r.get("code", "") for r in reasons],
-            "review_round": listing.review_round,
-            "automatic": by is None,
-        },
-    }
-
-
-_reason_detail = lazy(checks.reason_detail, str)
-
-
-def rejection_notice(listing_id: int, title: str, reasons: list[dict]) -> dict:
-    """R-L3: the `notify` arguments of a rejection (besides the company), with every reason;
-    each reason's detail is rendered in the notice's language (the stored one is Chinese)."""
-    shown = [
-        {**r, "detail": _reason_detail(r.get("code", ""), r.get("detail", ""))} for r in reasons
-    ]
-    return {
-        "event": "listing_rejected",
-        "context": {"title": title, "reasons": shown},
-        "url": reverse("listings:manage", args=[listing_id]),
-    }
 
 
 # --- refresh, withdraw, expire ------------------------------------------------------------

@@ -26,7 +26,7 @@ from .exceptions import ListingNotFound, NoCompany
 from .forms import ImageUploadForm, ListingForm
 from .images import MAX_IMAGES_PER_LISTING
 from .models import Listing, ListingImage
-from .review import checks
+from .review import checks, reasons
 
 PAGE_SIZE = 20
 STATUS_TABS = [
@@ -45,7 +45,7 @@ def _reasons(listing: Listing | None) -> list[dict]:
     if listing is None:
         return []
     return [
-        {**r, "detail": checks.reason_detail(r.get("code", ""), r.get("detail", ""))}
+        {**r, "detail": reasons.reason_detail(r.get("code", ""), r.get("detail", ""))}
         for r in listing.rejection_reasons or []
     ]
 
@@ -203,7 +203,7 @@ def listing_manage(request, pk: int):
         {
             "label": checks.CHECK_LABELS.get(c.code, c.code),
             "check": c,
-            "detail": checks.reason_detail(c.code, c.detail),
+            "detail": reasons.reason_detail(c.code, c.detail),
         }
         for c in sorted(listing.checks.all(), key=lambda c: order.get(c.code, 99))
     ]

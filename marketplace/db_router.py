@@ -25,6 +25,11 @@ again. A replica that fails in the middle of a request (its query raises) has th
 once more on the primary. Either way no visitor gets a 5xx for it. `/readyz` names the replica
 (`database_replica`) like every configured database (marketplace/health.py).
 
+Replica lagging: once per `DATABASE_REPLICA_RETRY_SECONDS` a process asks the standby how far
+its replay is behind (`replica_lag_seconds`); past `DATABASE_REPLICA_MAX_LAG_SECONDS` (30; 0
+switches the check off) the replica is left alone as if it were away, so a standby that stopped
+replaying (a stuck `recovery`, a broken WAL stream) does not serve visitors an ever older site.
+
 The state is one `ContextVar` per request, set by `ReplicaRoutingMiddleware`.
 """
 
@@ -123,22 +128,43 @@ _state: ContextVar[RequestState | None] = ContextVar("replica_request_state", de
 
 _down_until = 0.0
 _last_warning = 0.0
+_lag_checked_at: float | None = None
+
+# How far the standby's replay is behind, in seconds: 0 when it has replayed all the WAL it
+# received (an idle primary sends none, so the age of the last replayed transaction would
+# be no lag at all), else the age of the last transaction it replayed; 0 on a server that is
+# not in recovery (a replica URL pointing at a primary, as in the test settings).
+LAG_SQL = """
+SELECT CASE
+    WHEN NOT pg_is_in_recovery() THEN 0
+    WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
+    ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+END
+"""
 
 
-def mark_replica_down(exc: BaseException | None = None) -> None:
+def retry_seconds() -> float:
+    return float(getattr(settings, "DATABASE_REPLICA_RETRY_SECONDS", 5))
+
+
+def max_lag_seconds() -> float:
+    return float(getattr(settings, "DATABASE_REPLICA_MAX_LAG_SECONDS", 30))
+
+
+def mark_replica_down(exc: BaseException | None = None, reason: str = "") -> None:
     """Leave the replica alone for DATABASE_REPLICA_RETRY_SECONDS (this process)."""
     global _down_until, _last_warning
     now = time.monotonic()
-    _down_until = now + float(getattr(settings, "DATABASE_REPLICA_RETRY_SECONDS", 5))
+    _down_until = now + retry_seconds()
     with contextlib.suppress(Exception):  # a broken connection may fail to close; dropped
         connections[REPLICA].close()
     if now - _last_warning >= 60 or not _last_warning:
         _last_warning = now
+        if exc is not None:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            reason = f"{type(exc).__name__}: {first}"
         logger.warning(
-            "Read replica unavailable (%s); reading from the primary",
-            f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-            if exc
-            else "query failed",
+            "Read replica unavailable (%s); reading from the primary", reason or "query failed"
         )
 
 
@@ -146,14 +172,43 @@ def replica_down() -> bool:
     return time.monotonic() < _down_until
 
 
+def replica_lag_seconds(conn=None) -> float:
+    """The standby's replay lag in seconds (LAG_SQL); raises DatabaseError when it is away."""
+    conn = conn or connections[REPLICA]
+    if conn.vendor != "postgresql":
+        return 0.0
+    with conn.cursor() as cursor:
+        cursor.execute(LAG_SQL)
+        return float(cursor.fetchone()[0])
+
+
+def _lag_check_due() -> bool:
+    global _lag_checked_at
+    if max_lag_seconds() <= 0:
+        return False
+    now = time.monotonic()
+    if _lag_checked_at is not None and now - _lag_checked_at < retry_seconds():
+        return False
+    _lag_checked_at = now
+    return True
+
+
 def _probe() -> bool:
-    """Connect to the replica (or health-check the kept connection): True when it answers."""
+    """Connect to the replica (or health-check the kept connection): True when it answers and
+    is not lagging past DATABASE_REPLICA_MAX_LAG_SECONDS."""
     if replica_down():
         return False
     conn = connections[REPLICA]
     try:
         conn.close_if_health_check_failed()
         conn.ensure_connection()
+        if _lag_check_due():
+            lag = replica_lag_seconds(conn)
+            if lag > max_lag_seconds():
+                mark_replica_down(
+                    reason=f"replay {lag:.0f} s behind, limit {max_lag_seconds():g} s"
+                )
+                return False
     except DatabaseError as exc:
         mark_replica_down(exc)
         return False

@@ -30,8 +30,10 @@ from tests.members.test_roles import _names
 @pytest.fixture(autouse=True)
 def _replica_healthy():
     db_router._down_until = 0.0
+    db_router._lag_checked_at = None
     yield
     db_router._down_until = 0.0
+    db_router._lag_checked_at = None
 
 
 def _add_replica(settings_dict: dict):
@@ -163,6 +165,36 @@ def test_a_replica_that_refuses_is_left_alone_for_a_while(dead_replica, settings
     monkeypatch.setattr(dead_replica, "ensure_connection", lambda: tried.append(1))
     assert db_router._probe() is False and tried == []  # not tried again meanwhile
     assert time.monotonic() - started < 5
+
+
+def test_a_server_not_in_recovery_has_no_lag(replica):
+    assert db_router.replica_lag_seconds() == 0.0  # the mirror is the primary itself
+
+
+def test_a_replica_lagging_past_the_limit_is_left_alone(replica, client, settings, monkeypatch):
+    """The lag itself on a real standby with replay paused: tests/integration/test_replica.py."""
+    settings.DATABASE_REPLICA_MAX_LAG_SECONDS = 30
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 60
+    lags, asked = [30.0], []
+    monkeypatch.setattr(db_router, "replica_lag_seconds", lambda conn: asked.append(1) or lags[0])
+    listing = _live_listing()
+    with _Queries() as q:
+        assert client.get(f"/listings/{listing.pk}/").status_code == 200
+    assert q.count(REPLICA) > 0 and asked == [1]  # at the limit: still served
+    with _Queries() as q:
+        assert client.get(f"/listings/{listing.pk}/").status_code == 200
+    assert q.count(REPLICA) > 0 and asked == [1]  # asked once per retry window, not per request
+    db_router._lag_checked_at = None
+    lags[0] = 31.0  # one second past the limit
+    with _Queries() as q:
+        assert client.get(f"/listings/{listing.pk}/").status_code == 200
+    assert q.count(REPLICA) == 0 and db_router.replica_down()
+
+
+def test_the_lag_check_can_be_switched_off(replica, settings, monkeypatch):
+    settings.DATABASE_REPLICA_MAX_LAG_SECONDS = 0
+    monkeypatch.setattr(db_router, "replica_lag_seconds", lambda conn: pytest.fail("asked"))
+    assert db_router._probe() is True
 
 
 # --- requests -----------------------------------------------------------------------------------

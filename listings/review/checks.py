@@ -2,8 +2,8 @@
 
 Each check returns a `CheckResult`: passed, or a reason with a `code` (API.md's rejection
 codes), a Chinese `detail` that tells the seller how to fix the listing, and the `rule`.
-The stored detail is always Chinese (the API gives it as it is); `reason_detail` shows it in
-the reader's language: every text below is a gettext msgid with %-placeholders.
+The stored detail is always Chinese (the API gives it as it is); `reasons.reason_detail` shows
+it in the reader's language: every text below is a gettext msgid with %-placeholders.
 Nothing here touches the database: the review service gathers the listing's values, the
 company's other listings and the staff term lists, and passes them in.
 """
@@ -19,8 +19,7 @@ from difflib import SequenceMatcher
 from fractions import Fraction
 from functools import lru_cache
 
-from django.utils import translation
-from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 SUPPLY = "supply"
 
@@ -106,7 +105,7 @@ TOO_THIN_FOUND = gettext_noop(
     "产品介绍信息过于简单：详细说明只有 %(count)s 个有效汉字，至少需要 %(min_chars)s 个"
     "（重复的字和网页标记不计）。请补充产品的用途、材质、性能、包装和售后等信息。"
 )
-# A staff rejection (listings.services.rejection_reasons_for): the note after a standard
+# A staff rejection (listings.review.reasons.rejection_reasons_for): the note after a standard
 # reason, and the reason "other" with its note.
 STAFF_NOTE = gettext_noop("%(reason)s（审核说明：%(note)s）")
 STAFF_OTHER = gettext_noop("其他原因：%(note)s")
@@ -434,79 +433,3 @@ def run_checks(
         ),
         check_description(description=values.description, min_chars=min_description_chars),
     ]
-
-
-# --- the stored reasons in the reader's language ------------------------------------------
-
-
-def _pattern(msgid: str) -> re.Pattern:
-    """A regular expression matching `msgid` filled in, its placeholders as named groups."""
-    pieces = re.split(r"%\((\w+)\)s", msgid)
-    return re.compile(
-        "".join(
-            re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.*?)"
-            for i, piece in enumerate(pieces)
-        ),
-        re.DOTALL,
-    )
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[str, re.Pattern], ...]:
-    texts = (DUPLICATE_FOUND, PROHIBITED_FOUND, ENGLISH_SHARE, BRAND_FOUND, TOO_THIN_FOUND)
-    return tuple((text, _pattern(text)) for text in texts)
-
-
-_BRAND_PART_RE = re.compile(
-    "(" + "|".join(map(re.escape, BRAND_PART_LABELS)) + ")“(.*?)”(?:、|$)", re.DOTALL
-)
-
-
-def _list(text: str) -> str:
-    return text.replace("”" + LIST_SEPARATOR + "“", "”" + pgettext("list separator", "、") + "“")
-
-
-def _brand_parts(text: str) -> str:
-    parts = _BRAND_PART_RE.findall(text)
-    if not parts:
-        return text
-    return pgettext("list separator", "、").join(
-        gettext(BRAND_PART) % {"label": _BRAND_PART_NAMES[label], "value": value}
-        for label, value in parts
-    )
-
-
-def _localise(code: str, detail: str) -> str | None:
-    """`detail` (Chinese, as stored) in the active language, or None if not one of ours."""
-    staff_other = _pattern(STAFF_OTHER).fullmatch(detail)
-    if staff_other:
-        return gettext(STAFF_OTHER) % staff_other.groupdict()
-    staff_note = _pattern(STAFF_NOTE).fullmatch(detail)
-    if staff_note:
-        reason = _localise(code, staff_note["reason"]) or staff_note["reason"]
-        return gettext(STAFF_NOTE) % {"reason": reason, "note": staff_note["note"]}
-    if detail in REASON_TEXTS.values() or detail == ENGLISH_TITLE:
-        return gettext(detail)
-    for text, pattern in _patterns():
-        found = pattern.fullmatch(detail)
-        if found:
-            params = found.groupdict()
-            if "terms" in params:
-                params["terms"] = _list(params["terms"])
-            if "parts" in params:
-                params["parts"] = _brand_parts(params["parts"])
-            return gettext(text) % params
-    return None
-
-
-def reason_detail(code: str, detail: str) -> str:
-    """R-L3: a stored reason's or check's `detail` (Chinese, as the API gives it) for the
-    reader: as it is in Chinese, else translated with the values it names; a text cut short
-    or unknown falls back to the standard text of its code."""
-    language = translation.get_language() or ""
-    if not detail or language.startswith("zh"):
-        return detail
-    localised = _localise(code, detail)
-    if localised is not None:
-        return localised
-    return gettext(REASON_TEXTS[code]) if code in REASON_TEXTS else detail

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from .. import selectors
 from ..models import Listing
-from ..services import Status, _publish, _reject, rejection_audit, rejection_notice
+from ..services import Status, _publish, _reject
 from . import checks
 from . import store as review_store
+from .reasons import rejection_audit, rejection_notice
 
 
 def _duplicate_candidates(listing) -> list[tuple[str, str]]:

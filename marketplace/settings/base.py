@@ -109,6 +109,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Last: axes needs the authenticated user and the request's IP.
     "axes.middleware.AxesMiddleware",
+    # Visitors' public pages kept for PUBLIC_PAGE_CACHE_SECONDS (marketplace/page_cache.py):
+    # innermost, so a page it serves gets every other middleware's headers and cookies.
+    "marketplace.page_cache.PublicPageCacheMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -155,6 +158,13 @@ DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
 DATABASE_REPLICA_STICKY_SECONDS = env.int("DATABASE_REPLICA_STICKY_SECONDS", default=10)
 DATABASE_REPLICA_RETRY_SECONDS = env.int("DATABASE_REPLICA_RETRY_SECONDS", default=5)
 DATABASE_REPLICA_CONNECT_TIMEOUT = env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)
+# Visitors' (not signed in) search, category, buy-lead, home, company, credit-archive and
+# storefront pages are served from the cache for this many seconds after one rendering
+# (marketplace/page_cache.py); 0 switches it off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=30)
+# A standby whose replay is further behind than this is left alone like one that is away
+# (checked once per DATABASE_REPLICA_RETRY_SECONDS per process); 0 switches the check off.
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.int("DATABASE_REPLICA_MAX_LAG_SECONDS", default=30)
 
 
 def replica_database(primary: dict, url: str) -> dict:

@@ -13,6 +13,9 @@ if DATABASE_REPLICA_URL:  # noqa: F405  (a mirror of the test database: marketpl
     DATABASES["replica"] = replica_database(DATABASES["default"], DATABASE_REPLICA_URL)  # noqa: F405
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests read a page again right after changing what it shows; tests/test_page_cache.py turns
+# the visitors' page cache on where it is the subject.
+PUBLIC_PAGE_CACHE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests run tasks in-process; integration tests start a real worker on this Redis.
 CELERY_TASK_ALWAYS_EAGER = True

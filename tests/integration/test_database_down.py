@@ -48,6 +48,9 @@ def _env(**extra) -> dict:
         "CACHE_KEY_PREFIX": f"pgdown{os.getpid()}",
         # No Celery worker here: /readyz is about the database, not worker heartbeats.
         "WORKER_HEARTBEAT_MAX_AGE": "0",
+        # The search page must be rendered (and meet the outage) each time, not be a visitor's
+        # kept copy from before the stop (marketplace/page_cache.py).
+        "PUBLIC_PAGE_CACHE_SECONDS": "0",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DEBUG": "false",
         "CONN_MAX_AGE": "600",
@@ -80,7 +83,9 @@ def _start_gunicorn(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
     log = open(log_path, "ab")  # noqa: SIM115 (closed with the process)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "marketplace.wsgi", "-w", "1"]
-        + ["-b", f"127.0.0.1:{port}", "--timeout", "30"],
+        # --no-control-socket: gunicorn's control socket is one path per machine, and
+        # gunicorns started in parallel (other tests, make load) would fight over it.
+        + ["-b", f"127.0.0.1:{port}", "--timeout", "30", "--no-control-socket"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -148,6 +148,7 @@ def private_web(private_pg, tmp_path):
             "1",
             "-b",
             f"127.0.0.1:{port}",
+            "--no-control-socket",  # one path per machine: parallel gunicorns fight over it
         ],
         cwd=ROOT,
         env=env,

@@ -11,7 +11,9 @@ What a request read from is seen by pausing the standby's WAL replay
   visitor does not (replica, paused); once the window is over the member reads the replica too;
 - the replica stopped: visitors' pages and the search API answer 200 from the primary, /readyz
   names the replica, writes go on; started again, visitors read from it again;
-- the search's prepared statements, per connection, on the primary and on the standby.
+- the search's prepared statements, per connection, on the primary and on the standby;
+- replay stopped for longer than DATABASE_REPLICA_MAX_LAG_SECONDS: visitors read from the
+  primary until the standby has caught up again.
 
 Both servers are removed at the end, also when a step fails.
 """
@@ -38,6 +40,8 @@ pytestmark = pytest.mark.integration
 
 STICKY_SECONDS = 2
 RETRY_SECONDS = 1
+# Longer than step 2 keeps replay paused (about 4 s after the last replayed commit).
+MAX_LAG_SECONDS = 10
 PASSWORD = "Load-pass-2026"
 LISTINGS = {
     "A": (
@@ -55,6 +59,14 @@ LISTINGS = {
     "D": (
         "紫铜法兰",
         "紫铜法兰盘批发，国标非标均可生产，导热性能好，表面光洁，量大从优，诚信经营。",
+    ),
+    "E": (
+        "铝合金型材",
+        "铝合金型材厂家直销，门窗幕墙工业型材齐全，表面氧化喷涂处理，规格齐全，支持来图定制。",
+    ),
+    "F": (
+        "橡胶密封圈",
+        "各种规格橡胶密封圈现货，耐油耐高温，适用于液压气动设备，可提供样品，欢迎批发采购。",
     ),
 }
 
@@ -91,9 +103,13 @@ def _env(primary: PrivatePostgres, standby: PrivatePostgres, media: Path) -> dic
         "DATABASE_REPLICA_URL": standby.url,
         "DATABASE_REPLICA_STICKY_SECONDS": str(STICKY_SECONDS),
         "DATABASE_REPLICA_RETRY_SECONDS": str(RETRY_SECONDS),
+        "DATABASE_REPLICA_MAX_LAG_SECONDS": str(MAX_LAG_SECONDS),
         # Tasks in-process (the review publishes a clean listing at once), cache in memory.
         "REDIS_URL": "",
         "LISTING_AUTO_PUBLISH_CLEAN": "true",
+        # Each visitor page must be read from a database here, not served from visitors'
+        # page cache (marketplace/page_cache.py).
+        "PUBLIC_PAGE_CACHE_SECONDS": "0",
         "MEDIA_ROOT": str(media),
         "DEBUG": "false",
         "CONN_MAX_AGE": "600",
@@ -340,6 +356,32 @@ def test_the_site_on_a_streaming_replica(clusters, site, capsys):
         standby.resume_replay()
     standby.wait_replayed(primary.current_lsn())
     assert visitor.search_ids("紫铜法兰") == [d]
+
+    # 6. Replay stopped past the lag limit: visitors are served from the primary (they find E
+    # while the standby still lacks it); caught up again, they read the standby again.
+    standby.pause_replay()
+    try:
+        e = _post_listing(member, "E")
+        paused_at = time.monotonic()
+        assert member.search_ids("铝合金型材") == [e]  # on the primary (sticky window)
+        assert visitor.search_ids("铝合金型材") == [], "within the limit: the replica"
+        assert wait_for(lambda: visitor.search_ids("铝合金型材") == [e], MAX_LAG_SECONDS + 15)
+        timings["lagging replica left after"] = time.monotonic() - paused_at
+        assert visitor.call("GET", f"/listings/{e}/")[0] == 200, log()
+    finally:
+        standby.resume_replay()
+    standby.wait_replayed(primary.current_lsn())
+    time.sleep(RETRY_SECONDS + 0.5)
+    assert visitor.search_ids("铝合金型材") == [e]  # lag checked again: 0, the standby back
+    standby.pause_replay()
+    try:
+        f = _post_listing(member, "F")
+        assert member.search_ids("橡胶密封圈") == [f]  # on the primary (sticky window)
+        assert visitor.search_ids("橡胶密封圈") == [], "caught up: visitors read the standby"
+    finally:
+        standby.resume_replay()
+    standby.wait_replayed(primary.current_lsn())
+    assert wait_for(lambda: visitor.search_ids("橡胶密封圈") == [f], 10)
 
     text = site["log"].read_text(errors="replace")
     assert "Traceback" not in text, text[-4000:]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from listings import services
 from listings.models import Listing, ListingCheck
+from listings.review import reasons as review_reasons
 from listings.review import services as review_services
 from members.models import Notice
 from tests.factories import CompanyFactory, ListingFactory
@@ -105,7 +106,7 @@ def test_rejection_store_is_guarded_by_round_and_state(company, category):
     listing = services.listing_create(company=company, submit=True, **listing_values(category))
     failed = CheckResult(code="description_too_thin", passed=False, detail="太短", rule="R-L3e")
     reasons = [failed.reason]
-    notice = services.rejection_notice(listing.pk, listing.title, reasons)
+    notice = review_reasons.rejection_notice(listing.pk, listing.title, reasons)
     kw = {
         "listing_id": listing.pk,
         "pending": Status.PENDING_REVIEW,

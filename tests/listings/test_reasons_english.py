@@ -5,6 +5,7 @@ read in English too."""
 from django.utils import translation
 
 from listings.review import checks
+from listings.review import reasons as review_reasons
 from listings.units import unit_label
 
 
@@ -40,7 +41,9 @@ def test_stored_details_are_chinese_whatever_the_language():
 def test_details_in_english_keep_the_values_they_name():
     reasons = _reasons()
     with translation.override("en"):
-        shown = {k: checks.reason_detail(r["code"], r["detail"]) for k, r in reasons.items()}
+        shown = {
+            k: review_reasons.reason_detail(r["code"], r["detail"]) for k, r in reasons.items()
+        }
     assert shown["thin"].startswith("Description too thin:") and ": 1;" in shown["thin"]
     assert "brand “宝钢”, model “Q235”" in shown["brand"]
     assert "“枪支”, “弹药”" in shown["prohibited"]
@@ -61,15 +64,17 @@ def test_staff_reasons_and_fallbacks():
     other = checks.STAFF_OTHER % {"note": "图片模糊"}
     noted = checks.STAFF_NOTE % {"reason": checks.REASON_TEXTS["duplicate"], "note": "请修改"}
     with translation.override("en"):
-        assert checks.reason_detail("other", other) == "Other reason: 图片模糊"
-        shown = checks.reason_detail("duplicate", noted)
+        assert review_reasons.reason_detail("other", other) == "Other reason: 图片模糊"
+        shown = review_reasons.reason_detail("duplicate", noted)
         assert shown.startswith("Duplicate listing: you already have") and "note: 请修改" in shown
         # Cut short or unknown: the standard text of its code.
-        cut = checks.reason_detail("description_too_thin", "产品介绍信息过于简单：详细说明只")
+        cut = review_reasons.reason_detail(
+            "description_too_thin", "产品介绍信息过于简单：详细说明只"
+        )
         assert cut.startswith("Description too thin: describe")
-        assert checks.reason_detail("nonsense", "某个原因") == "某个原因"
+        assert review_reasons.reason_detail("nonsense", "某个原因") == "某个原因"
     # In Chinese, as stored.
-    assert checks.reason_detail("other", other) == other
+    assert review_reasons.reason_detail("other", other) == other
 
 
 def test_units_in_english_and_as_typed():
