@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 APT_GET := $(shell command -v apt-get 2>/dev/null)
 
-.PHONY: run test lint format worker beat bench load mail install messages browser check-deploy clean
+.PHONY: run test lint format worker beat bench load mail install messages browser pgbouncer check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +33,16 @@ messages: install
 browser:
 	@command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q . || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null); }
 
+# Debian's PgBouncer: the pooler's integration test (make test) and the load test (make load).
+pgbouncer:
+	@{ command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq pgbouncer >/dev/null); }
+
 run: messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: messages browser
+test: messages browser pgbouncer
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -87,8 +91,8 @@ $(LOAD_STAMP): bench/requirements-load.txt
 	$(LOAD_VENV)/bin/pip install -q -r bench/requirements-load.txt
 	touch $@
 
-load: messages $(LOAD_STAMP)
-	@{ command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null && command -v ab >/dev/null || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq pgbouncer apache2-utils >/dev/null); }
+load: messages pgbouncer $(LOAD_STAMP)
+	@command -v ab >/dev/null || { [ -n "$(APT_GET)" ] && (apt-get update -qq && apt-get install -y -qq apache2-utils >/dev/null); }
 	$(BIN)/python bench/load/run.py
 
 check-deploy: install

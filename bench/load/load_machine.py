@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pwd
-import shutil
 import signal
 import socket
 import subprocess
@@ -200,67 +198,13 @@ class CpuMeter:
 # --- PgBouncer ---------------------------------------------------------------------------------
 
 
-def run_as_postgres() -> list[str]:
-    if os.geteuid() != 0:
-        return []
-    pwd.getpwnam("postgres")
-    return ["runuser", "-u", "postgres", "--"]
+def pgbouncer(procs: Processes, upstream: str):
+    """PgBouncer in session mode on a free port in front of `upstream`, started among the
+    variant's processes (its CPU counted with theirs); the same configuration as the pooler's
+    integration test (tests/integration/private_pgbouncer.py)."""
+    from tests.integration.private_pgbouncer import PrivatePgBouncer
 
-
-def pgbouncer(procs: Processes, upstream: str, workdir: Path) -> str:
-    """PgBouncer in session mode on a free port in front of `upstream`; its URL."""
-    binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
-    if not Path(binary).exists():
-        raise RuntimeError("pgbouncer is not installed (make load installs Debian's package)")
-    u = urlparse(upstream)
-    port = free_port()
-    workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / "userlist.txt").write_text(f'"{u.username or "postgres"}" ""\n')
-    (workdir / "pgbouncer.ini").write_text(
-        f"""[databases]
-* = host={u.hostname or "127.0.0.1"} port={u.port or 5432}
-
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = {port}
-unix_socket_dir = {workdir}
-auth_type = trust
-auth_file = {workdir}/userlist.txt
-pool_mode = session
-server_reset_query = DISCARD ALL
-max_client_conn = 1000
-default_pool_size = 60
-ignore_startup_parameters = extra_float_digits,options
-logfile = {workdir}/pgbouncer.log
-pidfile = {workdir}/pgbouncer.pid
-"""
-    )
-    as_user = run_as_postgres()
-    if as_user:
-        shutil.chown(workdir, user="postgres", group="postgres")
-        for f in workdir.iterdir():
-            shutil.chown(f, user="postgres", group="postgres")
-    procs.start(
-        "pgbouncer", [binary, str(workdir / "pgbouncer.ini")], dict(os.environ), as_user=as_user
-    )
-    url = u._replace(netloc=f"{u.username or 'postgres'}@127.0.0.1:{port}").geturl()
-
-    def up() -> bool:
-        try:
-            backend_pids_via(url)
-            return True
-        except Exception:  # noqa: BLE001
-            return False
-
-    wait_until(up, 20, "pgbouncer", procs)
-    return url
-
-
-def backend_pids_via(url: str) -> None:
-    import psycopg2
-
-    u = urlparse(url)
-    conn = psycopg2.connect(
-        dbname=u.path.lstrip("/"), user=u.username, host=u.hostname, port=u.port, connect_timeout=3
-    )
-    conn.close()
+    bouncer = PrivatePgBouncer(upstream)
+    procs.start("pgbouncer", bouncer.command(), dict(os.environ))
+    wait_until(bouncer.answers, 20, "pgbouncer", procs)
+    return bouncer

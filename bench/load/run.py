@@ -47,7 +47,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -289,11 +288,12 @@ def run_variant(variant: str, data_path: Path, data: dict, db_url: str, extra_en
     procs = Processes(run / "logs")
     port = free_port()
     result: dict = {"variant": variant}
-    pgbouncer_dir = Path(tempfile.mkdtemp(prefix="mp-load-pgbouncer-"))
+    bouncer = None
     try:
         url = db_url
         if variant == "pgbouncer":
-            url = pgbouncer(procs, db_url, pgbouncer_dir)
+            bouncer = pgbouncer(procs, db_url)
+            url = bouncer.url()
             log(f"pgbouncer (session mode) in front of PostgreSQL: {urlparse(url).netloc}")
         env = server_env(url, port, run, extra_env)
         base = start_site(procs, env, port, run)
@@ -356,7 +356,8 @@ def run_variant(variant: str, data_path: Path, data: dict, db_url: str, extra_en
         result["server_errors_logged"] = gunicorn_log.count("Traceback")
     finally:
         procs.stop()
-        shutil.rmtree(pgbouncer_dir, ignore_errors=True)
+        if bouncer is not None:
+            bouncer.destroy()
     return result
 
 
