@@ -2,10 +2,13 @@
 broker's Redis) where tasks go to workers; it answers 503 naming what failed when Redis is
 unreachable or a queue has no live worker. tests/test_health.py keeps the rest (API.md)."""
 
+import contextlib
+import subprocess
 import time
 import uuid
 
 import pytest
+import redis
 from kombu import Queue
 
 from ops import broker
@@ -99,3 +102,55 @@ def test_a_worker_writes_heartbeats_for_its_queues(queues, settings, client):
         assert all(age is not None and age < 5 for age in ages.values())
     finally:
         broker._stop()
+
+
+def _redis_server(port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--daemonize", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    probe = redis.Redis(port=port, socket_connect_timeout=0.2)
+    for _ in range(100):
+        with contextlib.suppress(redis.ConnectionError):
+            if probe.ping():
+                return server
+        time.sleep(0.05)
+    server.kill()
+    pytest.fail(f"redis-server did not start on port {port}")
+
+
+def test_redis_stopped_not_ready_then_ready_again_by_itself(queues, client, settings):
+    """A private redis-server (never the shared one) as cache and broker: stopped, /readyz
+    names both within the timeouts; started again on its port, /readyz is 200 again with no
+    restart of anything here (the workers' next heartbeats, written by `heartbeat_write` as a
+    worker's timer does, land in the new server)."""
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+    settings.CELERY_BROKER_URL = url
+    server = _redis_server(port)
+    try:
+        broker.heartbeat_write(queues)
+        assert client.get("/readyz").status_code == 200
+
+        server.kill()
+        server.wait(timeout=5)
+        started = time.monotonic()
+        response = client.get("/readyz")
+        assert time.monotonic() - started < 5
+        assert response.status_code == 503
+        body = response.json()
+        assert body["cache"].startswith("error: ") and body["workers"].startswith("error: ")
+        assert body["database"] == body["migrations"] == "ok"
+
+        server = _redis_server(port)  # an empty server: Redis keeps nothing on disk here
+        assert client.get("/readyz").json()["workers"].startswith("error: no heartbeat")
+        broker.heartbeat_write(queues)
+        response = client.get("/readyz")
+        assert response.status_code == 200, response.json()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=5)
