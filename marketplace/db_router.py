@@ -133,7 +133,9 @@ _lag_checked_at: float | None = None
 # How far the standby's replay is behind, in seconds: 0 when it has replayed all the WAL it
 # received (an idle primary sends none, so the age of the last replayed transaction would
 # be no lag at all), else the age of the last transaction it replayed; 0 on a server that is
-# not in recovery (a replica URL pointing at a primary, as in the test settings).
+# not in recovery (a replica URL pointing at a primary, as in the test settings). A primary
+# idle for longer than the limit and then written to can read as lagging while that one write
+# is replayed: the replica is then left alone for one retry window, which costs nothing.
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0

@@ -155,6 +155,7 @@ def routed_to(run: str):
 
 
 def stop(proc: subprocess.Popen) -> None:
+    """Stop a process the test started (a worker, gunicorn): SIGTERM, then SIGKILL."""
     proc.terminate()
     try:
         proc.wait(timeout=15)

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.integration.conftest import ROOT, wait_for
+from tests.integration.conftest import ROOT, stop, wait_for
 from tests.integration.private_pg import PrivatePostgres, free_port
 
 pytestmark = pytest.mark.integration
@@ -100,11 +100,7 @@ def _start_gunicorn(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
     proc.log_file.close()
 
 

@@ -161,11 +161,7 @@ def private_web(private_pg, tmp_path):
         assert ok, (tmp_path / "gunicorn.log").read_text(errors="replace")[-3000:]
         yield {"base": base, "log": tmp_path / "gunicorn.log"}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

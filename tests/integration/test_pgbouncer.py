@@ -27,7 +27,7 @@ from django.db import connection
 
 from search.index import listing_reindex
 from tests.factories import ListingFactory
-from tests.integration.conftest import ROOT, _database_url, wait_for
+from tests.integration.conftest import ROOT, _database_url, stop, wait_for
 from tests.integration.private_pg import free_port
 from tests.integration.private_pgbouncer import PrivatePgBouncer
 
@@ -133,10 +133,6 @@ def test_the_site_through_pgbouncer_in_session_mode(bouncer, tmp_path):
             assert status == 200, body
             assert json.loads(body)["database"] == "ok"
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
     text = log_path.read_text(errors="replace")
     assert "Traceback" not in text, text[-4000:]

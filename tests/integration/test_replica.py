@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import ROOT, wait_for
+from tests.integration.conftest import ROOT, stop, wait_for
 from tests.integration.private_pg import PrivatePostgres, free_port
 
 pytestmark = pytest.mark.integration
@@ -210,11 +210,7 @@ def site(clusters, tmp_path_factory):
             pytest.fail(log_path.read_text(errors="replace")[-3000:])
         yield {"base": base, "log": log_path, "env": env}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 
