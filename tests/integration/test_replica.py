@@ -243,9 +243,8 @@ def _post_listing(member: Client, key: str) -> int:
 def _reaches_visitors(standby, primary, visitor, q: str, pk: int, timings: dict) -> None:
     """Once the standby has replayed the primary's WAL, visitors' search finds the listing.
     Their first search right after the standby reported the position replayed has missed it
-    now and then (3 runs of about 17 this session, not reproduced on purpose, also not under
-    CPU load or two runs at once): a short wait is allowed
-    and the longest one is reported."""
+    now and then (3 runs of about 17 this session; not reproduced on purpose, neither under
+    CPU load nor with two runs at once): a short wait is allowed and the longest is reported."""
     standby.wait_replayed(primary.current_lsn())
     started = time.monotonic()
     assert wait_for(lambda: visitor.search_ids(q) == [pk], 10), (q, visitor.search_ids(q))
