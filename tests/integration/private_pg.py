@@ -174,7 +174,11 @@ class PrivatePostgres:
         return standby
 
     def current_lsn(self) -> str:
-        return self.sql("SELECT pg_current_wal_lsn()::text")[0][0]
+        """Where the primary's WAL ends, commits still in its buffers included: these servers
+        run with synchronous_commit=off, so a commit can wait up to wal_writer_delay (200 ms)
+        before it is written and streamed, and pg_current_wal_lsn() (the write position) would
+        not cover it yet."""
+        return self.sql("SELECT pg_current_wal_insert_lsn()::text")[0][0]
 
     def wait_replayed(self, lsn: str, timeout: float = 20.0) -> float:
         """On a standby: wait until WAL up to `lsn` (the primary's) is replayed; the seconds
