@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from django.db import connection
 from kombu import Exchange, Queue
 
 from marketplace.celery import app as celery_app
+from tests.integration.private_pg import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -155,12 +157,48 @@ def routed_to(run: str):
 
 
 def stop(proc: subprocess.Popen) -> None:
-    """Stop a process the test started (a worker, gunicorn): SIGTERM, then SIGKILL."""
+    """Stop a process the test started (a worker, gunicorn): SIGTERM, then SIGKILL; its log
+    file (`start_gunicorn`) closed."""
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log_file = getattr(proc, "log_file", None)
+    if log_file is not None:
+        log_file.close()
+
+
+def _answers_200(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:  # not listening yet, or an HTTP error
+        return False
+
+
+def start_gunicorn(env: dict, log_path: Path, *, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving the site with `env` on a free port, its output appended to
+    `log_path`; returned once /healthz answers 200 (the test fails with the log otherwise),
+    with its base URL. Stop it with `stop()`."""
+    port = free_port()
+    log = open(log_path, "ab")  # noqa: SIM115 (closed by stop())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "marketplace.wsgi", "-w", str(workers)]
+        # --no-control-socket: gunicorn's control socket is one path per machine, and
+        # gunicorns started in parallel (other tests, make load) would fight over it.
+        + ["-b", f"127.0.0.1:{port}", "--timeout", "30", "--no-control-socket"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    proc.log_file = log
+    base = f"http://127.0.0.1:{port}"
+    if not wait_for(lambda: _answers_200(f"{base}/healthz"), timeout=30, interval=0.3):
+        stop(proc)
+        pytest.fail(log_path.read_text(errors="replace")[-3000:])
+    return proc, base
 
 
 @pytest.fixture

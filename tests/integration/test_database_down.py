@@ -18,18 +18,16 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from tests.integration.conftest import ROOT, stop, wait_for
-from tests.integration.private_pg import PrivatePostgres, free_port
+from tests.integration.conftest import start_gunicorn, stop
+from tests.integration.private_pg import PrivatePostgres
 
 pytestmark = pytest.mark.integration
 
@@ -78,32 +76,6 @@ def _request(base: str, path: str, host: str | None = None) -> dict:
     }
 
 
-def _start_gunicorn(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    log = open(log_path, "ab")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "marketplace.wsgi", "-w", "1"]
-        # --no-control-socket: gunicorn's control socket is one path per machine, and
-        # gunicorns started in parallel (other tests, make load) would fight over it.
-        + ["-b", f"127.0.0.1:{port}", "--timeout", "30", "--no-control-socket"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    proc.log_file = log
-    base = f"http://127.0.0.1:{port}"
-    if not wait_for(lambda: _request(base, "/healthz")["status"] == 200, timeout=30, interval=0.3):
-        _stop(proc)
-        pytest.fail(log_path.read_text(errors="replace")[-3000:])
-    return proc, base
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    stop(proc)
-    proc.log_file.close()
-
-
 @pytest.fixture(scope="module")
 def private_pg():
     pg = PrivatePostgres()
@@ -120,11 +92,11 @@ def private_pg():
 @pytest.fixture
 def web(private_pg, tmp_path):
     log_path = tmp_path / "gunicorn.log"
-    proc, base = _start_gunicorn(_env(DATABASE_URL=private_pg.url), log_path)
+    proc, base = start_gunicorn(_env(DATABASE_URL=private_pg.url), log_path)
     try:
         yield {"base": base, "log": log_path}
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 def _assert_503(result: dict, what: str, log: str) -> None:
@@ -208,7 +180,7 @@ def test_hung_database_server_answers_503_after_the_connect_timeout(hung_server,
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{hung_server}/mp",
         DATABASE_CONNECT_TIMEOUT="2",
     )
-    proc, base = _start_gunicorn(env, tmp_path / "gunicorn.log")
+    proc, base = start_gunicorn(env, tmp_path / "gunicorn.log")
     try:
         timings = {}
         for path in (API, PAGE, "/readyz"):
@@ -219,6 +191,6 @@ def test_hung_database_server_answers_503_after_the_connect_timeout(hung_server,
         health = _request(base, "/healthz")
         assert health["status"] == 200 and health["seconds"] < 1
     finally:
-        _stop(proc)
+        stop(proc)
     with capsys.disabled():
         print(f"\nseconds per request with a hung PostgreSQL (connect_timeout 2 s): {timings}")

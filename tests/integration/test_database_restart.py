@@ -11,7 +11,6 @@ it (`CONN_HEALTH_CHECKS`).
 
 import os
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -24,8 +23,14 @@ from django.db import connections
 from credit.tasks import credit_recalculate_task
 from members.models import Company, Notice
 from members.tasks import notice_deliver
-from tests.integration.conftest import ROOT, routed_to, start_worker, stop, wait_for, wait_ready
-from tests.integration.private_pg import PrivatePostgres, free_port
+from tests.integration.conftest import (
+    routed_to,
+    start_gunicorn,
+    start_worker,
+    stop,
+    wait_ready,
+)
+from tests.integration.private_pg import PrivatePostgres
 
 pytestmark = pytest.mark.integration
 
@@ -135,34 +140,12 @@ def test_worker_runs_the_next_task_after_a_postgresql_restart(private_pg, privat
 @pytest.fixture
 def private_web(private_pg, tmp_path):
     """One gunicorn process (one sync worker, so one kept connection) on the private server."""
-    port = free_port()
-    log = open(tmp_path / "gunicorn.log", "ab")  # noqa: SIM115 (closed below)
     env = {**_env(), "DATABASE_URL": private_pg.url, "ALLOWED_HOSTS": "127.0.0.1"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "marketplace.wsgi",
-            "-w",
-            "1",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",  # one path per machine: parallel gunicorns fight over it
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_gunicorn(env, tmp_path / "gunicorn.log")
     try:
-        ok = wait_for(lambda: _get(f"{base}/robots.txt")[0] != 0, timeout=30, interval=0.3)
-        assert ok, (tmp_path / "gunicorn.log").read_text(errors="replace")[-3000:]
         yield {"base": base, "log": tmp_path / "gunicorn.log"}
     finally:
         stop(proc)
-        log.close()
 
 
 def _get(url: str) -> tuple[int, bytes]:

@@ -27,8 +27,7 @@ from django.db import connection
 
 from search.index import listing_reindex
 from tests.factories import ListingFactory
-from tests.integration.conftest import ROOT, _database_url, stop, wait_for
-from tests.integration.private_pg import free_port
+from tests.integration.conftest import ROOT, _database_url, start_gunicorn, stop
 from tests.integration.private_pgbouncer import PrivatePgBouncer
 
 pytestmark = pytest.mark.integration
@@ -109,30 +108,21 @@ def test_the_site_through_pgbouncer_in_session_mode(bouncer, tmp_path):
         assert found["after_again"] == found["after_first"], (client, found)  # reused
 
     # 2. The site with kept connections through the pooler.
-    port = free_port()
     log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "ab") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "marketplace.wsgi", "-w", "2", "-b",
-             f"127.0.0.1:{port}", "--timeout", "30", "--no-control-socket"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        try:
-            started = wait_for(lambda: _get(base, "/healthz")[0] == 200, 30, 0.3)
-            assert started, log_path.read_text(errors="replace")[-3000:]
-            query = urllib.parse.quote("无缝钢管")
-            for _ in range(10):  # both workers, each on its kept connection
-                status, body = _get(base, f"/api/v1/search/?q={query}")
-                assert status == 200, body[-2000:]
-                assert [r["id"] for r in json.loads(body)["results"]] == [listing.pk]
-                status, body = _get(base, f"/search/?q={query}")
-                assert status == 200 and "供应优质不锈钢无缝钢管" in body.decode()
-                assert _get(base, f"/listings/{listing.pk}/")[0] == 200
-            status, body = _get(base, "/readyz")
-            assert status == 200, body
-            assert json.loads(body)["database"] == "ok"
-        finally:
-            stop(proc)
+    proc, base = start_gunicorn(env, log_path, workers=2)
+    try:
+        query = urllib.parse.quote("无缝钢管")
+        for _ in range(10):  # both workers, each on its kept connection
+            status, body = _get(base, f"/api/v1/search/?q={query}")
+            assert status == 200, body[-2000:]
+            assert [r["id"] for r in json.loads(body)["results"]] == [listing.pk]
+            status, body = _get(base, f"/search/?q={query}")
+            assert status == 200 and "供应优质不锈钢无缝钢管" in body.decode()
+            assert _get(base, f"/listings/{listing.pk}/")[0] == 200
+        status, body = _get(base, "/readyz")
+        assert status == 200, body
+        assert json.loads(body)["database"] == "ok"
+    finally:
+        stop(proc)
     text = log_path.read_text(errors="replace")
     assert "Traceback" not in text, text[-4000:]

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import ROOT, stop, wait_for
-from tests.integration.private_pg import PrivatePostgres, free_port
+from tests.integration.conftest import ROOT, start_gunicorn, stop, wait_for
+from tests.integration.private_pg import PrivatePostgres
 
 pytestmark = pytest.mark.integration
 
@@ -194,24 +194,11 @@ def site(clusters, tmp_path_factory):
         timeout=120,
     )  # fmt: skip
     log_path = media / "gunicorn.log"
-    log = open(log_path, "ab")  # noqa: SIM115 (closed with the process)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "marketplace.wsgi", "-w", "1"]
-        + ["-b", f"127.0.0.1:{port}", "--timeout", "30", "--no-control-socket"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_gunicorn(env, log_path)
     try:
-        if not wait_for(lambda: Client(base).call("GET", "/healthz")[0] == 200, 30, 0.3):
-            pytest.fail(log_path.read_text(errors="replace")[-3000:])
         yield {"base": base, "log": log_path, "env": env}
     finally:
         stop(proc)
-        log.close()
 
 
 def _post_listing(member: Client, key: str) -> int:
